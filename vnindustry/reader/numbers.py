@@ -1,0 +1,109 @@
+"""Vietnamese numbers, scale words, units and bounds: `102.893,2 tỷ đồng` -> 102893.2 bn_vnd."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from vnindustry.reference import load_table
+from vnindustry.reader.text import search_form
+from vnindustry.vocabulary import cues
+
+SCALE_WORDS = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
+
+_NUMBER_TEXT = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3}){2,}|\d+(?:[,.]\d+)?"
+NUMBER = re.compile(rf"(?<![\w.,/-])(?:{_NUMBER_TEXT})(?![\d]|[.,]\d)")
+_RANGE_TAIL = re.compile(rf"\s*(?:-|–|đến|tới)\s*(?:{_NUMBER_TEXT})")
+
+
+def parse_vietnamese_number(text: str) -> float:
+    """`.` groups thousands and `,` marks decimals; `3.6` (no group of three) is read as a decimal."""
+    text = text.strip()
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
+        return float(text.replace(".", "").replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", text):
+        return float(text.replace(",", ""))
+    if re.fullmatch(r"\d+(?:[,.]\d+)?", text):
+        return float(text.replace(",", "."))
+    raise ValueError(f"not a Vietnamese number: {text!r}")
+
+
+@lru_cache(maxsize=None)
+def _units() -> tuple[tuple[str, str, float], ...]:
+    rows = [(search_form(r["phrase_vi"]), r["unit"], float(r["factor"])) for r in load_table("units")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written, with what follows it: a unit, `%`, `lần` or percentage points."""
+
+    start: int
+    end: int
+    number: float
+    kind: str  # amount | percent | times | points | bare
+    value: Optional[float] = None  # amount in `unit`
+    unit: Optional[str] = None
+    bound: Optional[str] = None
+    scaled: bool = False
+
+
+def _word_end(text: str, pos: int) -> bool:
+    return pos >= len(text) or not text[pos].isalnum()
+
+
+def find_quantities(search: str) -> list[Quantity]:
+    """Every number in a sentence (search form), read with its scale, unit and bound."""
+    found: list[Quantity] = []
+    skip_until = -1
+    for match in NUMBER.finditer(search):
+        if match.start() < skip_until:
+            continue
+        tail = _RANGE_TAIL.match(search, match.end())
+        if tail:  # a range ("70 - 100%", "3-4 cụm") states no single figure
+            skip_until = tail.end()
+            continue
+        found.append(_read_quantity(search, match))
+    return found
+
+
+def _read_quantity(search: str, match: re.Match) -> Quantity:
+    number = parse_vietnamese_number(match.group(0))
+    pos, scale = match.end(), 1.0
+    scaled = False
+    while True:
+        words = re.match(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)", search[pos:])
+        if not words:
+            break
+        scale *= SCALE_WORDS[words.group(1)]
+        scaled = True
+        pos += words.end()
+    bound = _bound_before(search, match.start())
+    rest = search[pos:]
+    if re.match(r"\s*(%|phần trăm)", rest):
+        end = pos + re.match(r"\s*(%|phần trăm)", rest).end()
+        return Quantity(match.start(), end, number, "percent", bound=bound)
+    if re.match(r"\s*lần(?!\w)", rest):
+        return Quantity(match.start(), pos + re.match(r"\s*lần", rest).end(), number, "times", bound=bound)
+    points = re.match(r"\s*điểm\s*(%|phần trăm)", rest)
+    if points:
+        return Quantity(match.start(), pos + points.end(), number, "points", number, "pp", bound)
+    spaces = len(rest) - len(rest.lstrip(" "))
+    for phrase, unit, factor in _units():
+        if unit == "pp":
+            continue
+        if rest.startswith(phrase, spaces) and _word_end(rest, spaces + len(phrase)):
+            end = pos + spaces + len(phrase)
+            return Quantity(match.start(), end, number, "amount", number * scale * factor, unit, bound, scaled)
+    if scaled:
+        return Quantity(match.start(), pos, number * scale, "bare", bound=bound, scaled=True)
+    return Quantity(match.start(), match.end(), number, "bare", bound=bound)
+
+
+def _bound_before(search: str, start: int) -> Optional[str]:
+    before = search[max(0, start - 20) : start].rstrip()
+    for phrase, value, _ in cues("bound"):
+        if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
+            return value
+    return None

@@ -1,0 +1,114 @@
+"""What a number says: a value, a change (with its base), a plan share, a contribution, or nothing."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from vnindustry.reader.numbers import Quantity
+from vnindustry.reader.text import search_form
+from vnindustry.vocabulary import cues
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A base (`so với cùng kỳ năm 2018`), plan (`kế hoạch năm`) or price-basis phrase."""
+
+    start: int
+    end: int
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    quantity: Quantity
+    role: str  # value | change | plan | contribution
+    change_pct: Optional[float] = None
+    base: Optional[str] = None
+    end: int = 0  # end of the figure with its base / plan phrase
+
+
+_ADVERBS = search_form(
+    r"(?:\s+(?:nhẹ|mạnh|khá|cao|thêm|lên|xuống|chậm|tới|đến|ở mức|mức|được|khoảng|hơn|trên|gần|xấp xỉ|dưới|là|với|ước|tính|đạt))*"
+)
+_TAIL = search_form(r"(?:\s*(?:năm|kỳ|quý|tháng|cả năm)?\s*(?:\d{4}|\d{1,2}(?:/\d{4})?|iv|iii|ii|i|trước|ngoái))?")
+
+
+@lru_cache(maxsize=None)
+def _phrase_pattern(kind: str) -> re.Pattern:
+    alternatives = "|".join(re.escape(p) for p, _, _ in cues(kind))
+    tail = _TAIL if kind != "price_basis" else ""
+    return re.compile(rf"(?<!\w)({alternatives})(?!\w){tail}")
+
+
+def find_phrases(search: str) -> list[Phrase]:
+    """Base, plan and price-basis phrases; their years belong to them, not to the period."""
+    found: list[Phrase] = []
+    for kind in ("change_base", "price_basis"):
+        values = {p: v for p, v, _ in cues(kind)}
+        for match in _phrase_pattern(kind).finditer(search):
+            found.append(Phrase(match.start(), match.end(), kind, values[match.group(1)]))
+    plans = "|".join(re.escape(p) for p, _, _ in cues("plan"))
+    plan = re.compile(search_form(r"(?:so với\s+|so\s+)?") + rf"(?:{plans})(?!\w){_TAIL}")
+    for match in plan.finditer(search):
+        if _after_percent(search, match.start()):
+            found.append(Phrase(match.start(), match.end(), "plan", "plan"))
+    return sorted(found, key=lambda p: p.start)
+
+
+def _after_percent(search: str, start: int) -> bool:
+    return bool(re.search(r"(%|phần trăm)\s*$", search[max(0, start - 12) : start]))
+
+
+@lru_cache(maxsize=None)
+def _verb_before() -> re.Pattern:
+    verbs = "|".join(re.escape(p) for p, _, _ in cues("change_verb"))
+    return re.compile(rf"(?<!\w)({verbs}){_ADVERBS}\s*$")
+
+
+@lru_cache(maxsize=None)
+def _level_before() -> re.Pattern:
+    verbs = "|".join(re.escape(p) for p, _, _ in cues("level_verb"))
+    return re.compile(rf"(?<!\w)({verbs}){_ADVERBS}\s*$")
+
+
+def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], growth_subject) -> list[Reading]:
+    """The role of each figure, from the words just before and after it.
+
+    `growth_subject(position)` tells whether the subject before a figure is a growth rate
+    (`tốc độ tăng trưởng ... đạt 8%` is a change of 8%, `IIP đạt 105%` an index of 105).
+    """
+    verbs = {p: v for p, v, _ in cues("change_verb")}
+    contribution = "|".join(re.escape(p) for p, _, _ in cues("contribution"))
+    readings: list[Reading] = []
+    previous_end = 0
+    for q in quantities:
+        before = search[max(0, q.start - 60) : q.start]
+        since_previous = search[previous_end : q.start]
+        previous_end = q.end
+        after_phrase = next((p for p in phrases if q.end <= p.start <= q.end + 3 and p.kind != "price_basis"), None)
+        base = after_phrase.value if after_phrase and after_phrase.kind == "change_base" else None
+        end = after_phrase.end if after_phrase else q.end
+        verb = _verb_before().search(before)
+        if q.kind == "points" and re.search(rf"(?<!\w)({contribution})(?!\w)", since_previous):
+            readings.append(Reading(q, "contribution", end=q.end))
+        elif q.kind == "percent" and after_phrase is not None and after_phrase.kind == "plan":
+            readings.append(Reading(q, "plan", end=end))
+        elif q.kind == "percent" and verb:
+            direction = verbs[verb.group(1)]
+            if direction == "times":
+                continue
+            change = {"up": q.number, "down": -q.number, "index": q.number - 100}[direction]
+            readings.append(Reading(q, "change", round(change, 6), base, end))
+        elif q.kind == "times" and verb and verbs[verb.group(1)] == "times":
+            readings.append(Reading(q, "change", round((q.number - 1) * 100, 6), base, end))
+        elif q.kind == "percent" and _level_before().search(before):
+            if growth_subject(q.start):
+                readings.append(Reading(q, "change", q.number, base, end))
+            elif base is not None:
+                readings.append(Reading(q, "change", round(q.number - 100, 6), base, end))
+        elif q.kind == "amount" and not verb:
+            readings.append(Reading(q, "value", end=q.end))
+    return readings

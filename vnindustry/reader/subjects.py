@@ -1,0 +1,151 @@
+"""What a figure is about: metric, sector, VSIC division, product, or something out of contract."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+from vnindustry.reference import load_table, split_list
+from vnindustry.reader.text import search_form
+from vnindustry.vocabulary import cues
+
+PHYSICAL_UNITS = {"tonne", "m3", "kwh", "litre", "m2", "piece", "pair"}
+GENERIC_WORDS = tuple(search_form(w) for w in ("các loại", "sản phẩm", "mặt hàng", "chủ yếu", "chủ lực"))
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: int
+    end: int
+    kind: str  # metric | sector | division | product | anaphora | not_fact
+    value: str
+    weight: int = 0
+
+
+@dataclass(frozen=True)
+class ProductInfo:
+    name: str
+    section: Optional[str]
+
+
+@lru_cache(maxsize=None)
+def _what_vocabulary() -> tuple[tuple[str, str, str], ...]:
+    """(phrase, kind, value) for sectors, divisions, catalogue products and out-of-contract words."""
+    entries: dict[str, tuple[str, str]] = {}
+    for row in load_table("products"):
+        for phrase in [row["name_vi"], *split_list(row["aliases"])]:
+            entries[search_form(phrase)] = ("product", row["name_vi"])
+    for row in load_table("vsic_divisions"):
+        for phrase in split_list(row["aliases_vi"]):
+            entries[search_form(phrase)] = ("division", row["code"])
+    for row in load_table("sectors"):
+        for phrase in [row["name_vi"], *split_list(row["aliases_vi"])]:
+            entries[search_form(phrase)] = ("sector", row["code"])
+    for phrase, _, _ in cues("not_fact"):
+        entries.setdefault(phrase, ("not_fact", ""))
+    return tuple((p, k, v) for p, (k, v) in sorted(entries.items(), key=lambda e: -len(e[0])))
+
+
+@lru_cache(maxsize=None)
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
+
+
+def _longest_matches(search: str, vocabulary: tuple[tuple[str, str, str], ...], kind_of=None) -> list[Cue]:
+    lookup = {p: (k, v) for p, k, v in vocabulary}
+    found: list[Cue] = []
+    for match in _pattern(tuple(lookup)).finditer(search):
+        kind, value = lookup[match.group(1)]
+        found.append(Cue(match.start(), match.end(), kind, value))
+    return found
+
+
+def find_subjects(search: str) -> list[Cue]:
+    """Subject cues of a sentence in order: metrics may overlap what they measure."""
+    found = _longest_matches(search, _what_vocabulary())
+    metrics = tuple((p, "metric", v) for p, v, _ in cues("metric"))
+    weights = {p: w for p, _, w in cues("metric")}
+    for cue in _longest_matches(search, metrics):
+        phrase = search[cue.start : cue.end]
+        kind = "not_fact" if cue.value == "nonfact" else "metric"
+        found.append(Cue(cue.start, cue.end, kind, cue.value, weights[phrase]))
+    anaphora = tuple((p, "anaphora", v) for p, v, _ in cues("anaphora"))
+    found.extend(_longest_matches(search, anaphora))
+    return sorted(found, key=lambda c: (c.start, -c.end))
+
+
+@lru_cache(maxsize=None)
+def _catalogue() -> dict[str, str]:
+    """Every catalogue name and alias (search form) -> section."""
+    table: dict[str, str] = {}
+    for row in load_table("products"):
+        for phrase in [row["name_vi"], *split_list(row["aliases"])]:
+            table[search_form(phrase)] = row["section"]
+    return table
+
+
+def product_section(phrase: str) -> Optional[str]:
+    """Section of a product as named: exact alias, else longest alias it starts with, else its
+    head word when every catalogue product with that head shares one section."""
+    catalogue = _catalogue()
+    if phrase in catalogue:
+        return catalogue[phrase]
+    prefixes = [p for p in catalogue if phrase.startswith(p + " ")]
+    if prefixes:
+        return catalogue[max(prefixes, key=len)]
+    head = phrase.split()[0]
+    sections = {s for p, s in catalogue.items() if p.split()[0] == head}
+    return sections.pop() if len(sections) == 1 else None
+
+
+_LEADING = re.compile(search_form(r"^(?:(?:các|những|sản phẩm|mặt hàng|chủ yếu|như|gồm|là|và|trong đó|riêng|ngành|"
+                                  r"sản lượng|khai thác|sản xuất|tiêu thụ|chế biến)\s+)+"))
+_TRAILING = re.compile(search_form(r"(?:\s+(?:các loại|sản xuất|khai thác|tiêu thụ|thực hiện|trong|toàn tỉnh|của tỉnh))+$"))
+_STOP = re.compile(
+    search_form(
+        r"\s(?:\d|(?:ước|đạt|dự kiến|dự báo|phấn đấu|còn|là|tăng|giảm|gấp|bằng|của|trên địa bàn|toàn tỉnh|toàn ngành|"
+        r"tồn kho|cả nước|trong|năm|quý|tháng|hơn|trên|khoảng|gần|xấp xỉ|dưới)(?!\w))"
+    )
+)
+
+
+def product_phrase(search: str) -> Optional[str]:
+    """The product as the text names it, from the words before its figure (search form)."""
+    text = search
+    if "sản lượng" in text:
+        text = text[text.rindex("sản lượng") :]
+    text = re.split(r"[,;:()\[\]“”\"]", text)[-1] if re.search(r"[,;:]", text) and "sản lượng" not in text else text
+    text = " " + re.sub(r"\s+", " ", text).strip()
+    stop = _STOP.search(text, 1)
+    if stop:
+        text = text[: stop.start()]
+    text = _LEADING.sub("", text.strip())
+    whole = text
+    for generic in GENERIC_WORDS:
+        text = re.sub(rf"(?<!\w){generic}(?!\w)", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if whole not in _catalogue():
+        text = _TRAILING.sub("", text).strip()
+    words = text.split()
+    if not words or len(words) > 5 or not text[0].isalpha() or re.search(r"\d", text):
+        return None
+    return text
+
+
+def product_info(search_region: str) -> Optional[ProductInfo]:
+    phrase = product_phrase(search_region)
+    if phrase is None:
+        return None
+    full = re.sub(r"\s+", " ", search_region).strip()
+    section = _catalogue().get(_tail_alias(full)) or product_section(phrase)
+    return ProductInfo(phrase, section)
+
+
+def _tail_alias(region: str) -> str:
+    """The longest catalogue alias the region ends with, e.g. `đá các loại`."""
+    best = ""
+    for alias in _catalogue():
+        if (region == alias or region.endswith(" " + alias)) and len(alias) > len(best):
+            best = alias
+    return best

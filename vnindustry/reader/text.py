@@ -1,0 +1,104 @@
+"""Normalise, fold for matching, find boilerplate and segment sentences with offsets.
+
+Matching runs on a *search form* of the text that has exactly the same length as the
+original, so every offset found in it is an offset into the body.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Old- and new-style tone placement ("hoà" / "hòa", "thuỷ" / "thủy") fold to one form.
+_TONED_A = "àáảãạ"
+_TONED_E = "èéẻẽẹ"
+_TONED_Y = "ỳýỷỹỵ"
+_TONED_O = "òóỏõọ"
+_TONED_U = "ùúủũụ"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def search_form(text: str) -> str:
+    """Lower-case, one tone placement, plain spaces; same length as `text` (offsets carry over)."""
+    chars = []
+    for ch in text:
+        if ch.isspace() and ch != "\n":
+            chars.append(" ")  # no-break and thin spaces are spaces
+            continue
+        low = ch.lower()
+        chars.append(low if len(low) == 1 else ch)
+    for i in range(len(chars) - 1):
+        a, b = chars[i], chars[i + 1]
+        if a == "o" and (b in _TONED_A or b in _TONED_E):
+            tone = (_TONED_A + _TONED_E).index(b) % 5
+            chars[i], chars[i + 1] = _TONED_O[tone], "a" if b in _TONED_A else "e"
+        elif a == "u" and b in _TONED_Y and not (i > 0 and chars[i - 1] == "q"):
+            tone = _TONED_Y.index(b)
+            chars[i], chars[i + 1] = _TONED_U[tone], "y"
+    return "".join(chars)
+
+
+_BOILERPLATE = re.compile(
+    r"^\s*(view counter|views? (today|this|yesterday)|total views?|lượt xem|chia sẻ|share|tweet|"
+    r"bài viết (cùng|mới|liên quan)|tin (liên quan|cùng chuyên mục|khác|mới)|xem thêm|language|"
+    r"skip to content|in bài|gửi email|bình luận|từ khóa|tags?:|đọc tiếp|theo dõi|ảnh:|nguồn:)",
+    re.IGNORECASE,
+)
+_PHONE_OR_MAIL = re.compile(r"(điện thoại|đt|tel|hotline|fax|email)\s*[:.]|@\w+\.\w+", re.IGNORECASE)
+_CAPTION = re.compile(r"(\(ảnh:[^)]*\)|ảnh:\s*[\w .]+\|?\s*$|\|\s*$)", re.IGNORECASE)
+_COUNTER = re.compile(r"^[\d\s.:,/|-]*$")
+
+
+def is_boilerplate(line: str) -> bool:
+    """Lines a reader of the page would skip: counters, share bars, link lists, captions, contacts."""
+    stripped = line.strip()
+    if not stripped:
+        return True
+    return bool(
+        _BOILERPLATE.search(stripped)
+        or _PHONE_OR_MAIL.search(stripped)
+        or _CAPTION.search(stripped)
+        or _COUNTER.match(stripped)
+    )
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    text: str
+
+
+_ABBREVIATIONS = ("tp", "tt", "ths", "ts", "pgs", "gs", "q", "p", "tx", "nxb", "ông", "bà", "st")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]?(?=\s+[\"“(\[]?[A-ZÀ-ỸĐ0-9])")
+
+
+def segment(body: str) -> list[Sentence]:
+    """Sentences of the body's non-boilerplate lines, with offsets into `body`."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for paragraph, line in enumerate(body.split("\n")):
+        if not is_boilerplate(line):
+            start = 0
+            for match in _SENTENCE_END.finditer(line):
+                word = re.search(r"(\w+)$", line[: match.start()])
+                if word and match.group(0) == "." and word.group(1).lower() in _ABBREVIATIONS:
+                    continue
+                sentences.extend(_piece(line, start, match.end(), offset, paragraph))
+                start = match.end()
+            sentences.extend(_piece(line, start, len(line), offset, paragraph))
+        offset += len(line) + 1
+    return sentences
+
+
+def _piece(line: str, start: int, end: int, offset: int, paragraph: int) -> list[Sentence]:
+    chunk = line[start:end]
+    left = len(chunk) - len(chunk.lstrip())
+    right = len(chunk.rstrip())
+    if right <= left:
+        return []
+    return [Sentence(offset + start + left, offset + start + right, paragraph, chunk[left:right])]
