@@ -1,0 +1,32 @@
+-- Candidates for the province x year x sector table: sector-level facts (no product, no
+-- division) whose period lies within one calendar year.
+select
+    observation_id,
+    article_id,
+    province_key,
+    province_list,
+    geo_code,
+    geo_name,
+    province_2025_code,
+    period_year,
+    period_key,
+    period_start,
+    period_end,
+    months_covered,
+    months_covered = 12 as is_full_year,
+    sector,
+    metric,
+    status,
+    value,
+    unit,
+    bound,
+    change_pct,
+    change_base,
+    plan_pct,
+    price_basis,
+    loaded_at
+from {{ ref('int_observations__located') }}
+where product is null
+    and division is null
+    and sector is not null
+    and left(period_start, 4) = left(period_end, 4)

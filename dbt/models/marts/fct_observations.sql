@@ -1,0 +1,46 @@
+-- One row per fact, with the provenance to trace it to its words and re-parse it.
+with located as (
+    select * from {{ ref('int_observations__located') }}
+),
+
+articles as (
+    select * from {{ ref('stg_ingest__articles') }}
+)
+
+select
+    located.observation_id,
+    located.article_id,
+    located.province_key,
+    located.province_list,
+    located.geo_code,
+    located.geo_name,
+    located.province_2025_code,
+    located.period_key,
+    located.period_start,
+    located.period_end,
+    located.period_year,
+    located.months_covered,
+    located.sector,
+    located.division,
+    located.product,
+    located.metric,
+    located.value,
+    located.unit,
+    located.bound,
+    located.change_pct,
+    located.change_base,
+    located.plan_pct,
+    located.status,
+    located.price_basis,
+    located.evidence,
+    located.span_start,
+    located.span_end,
+    located.parser_version,
+    articles.title as article_title,
+    articles.url as article_url,
+    articles.source as article_source,
+    articles.published_on as article_published_on,
+    located.loaded_at
+from located
+inner join articles
+    on located.article_id = articles.article_id

@@ -1,0 +1,160 @@
+"""The ingest consumer loop: poll a bounded batch, store it, then commit to Kafka.
+
+Kept free of Prefect so a plain process (and the fault tests) can run it; `flows/ingest.py`
+wraps each step as a task. One consumer per process: kafka-python's consumer is not thread-safe.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.structs import OffsetAndMetadata
+
+from flows import staging
+from flows.batch import process_records
+from flows.staging import Batch, StoreResult
+from producers.kafka_settings import KafkaSettings
+
+
+@dataclass
+class IngestReport:
+    batches: int = 0
+    records: int = 0
+    articles: int = 0
+    observations: int = 0
+    rejected: int = 0
+    partitions: list[int] = field(default_factory=list)
+
+
+def make_consumer(settings: KafkaSettings, batch_size: int) -> KafkaConsumer:
+    return KafkaConsumer(
+        group_id=settings.group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=batch_size,
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+        max_poll_interval_ms=300000,
+        fetch_max_bytes=64 * 1024 * 1024,
+        max_partition_fetch_bytes=16 * 1024 * 1024,
+        **settings.client_config(),
+    )
+
+
+class OffsetsFromWarehouse(ConsumerRebalanceListener):
+    """On assignment, resume each partition where the warehouse says it stopped (offsets live
+    with the data); work is committed batch by batch, so a revoked partition has none pending."""
+
+    def __init__(self, consumer: KafkaConsumer, stored: Callable[[], dict[int, int]]):
+        self.consumer = consumer
+        self.stored = stored
+        self.assigned: set[TopicPartition] = set()
+
+    def on_partitions_revoked(self, revoked):
+        self.assigned -= set(revoked)
+
+    def on_partitions_assigned(self, assigned):
+        self.assigned |= set(assigned)
+        stored = self.stored()
+        for tp in assigned:
+            if tp.partition in stored:  # runs on the client's IO thread: local seeks only
+                self.consumer.seek(tp, stored[tp.partition])
+
+
+def cluster_identity(settings: KafkaSettings) -> str:
+    """The cluster's id: stored offsets are only meaningful for the cluster they came from."""
+    admin = KafkaAdminClient(**settings.client_config())
+    try:
+        return admin.describe_cluster().get("cluster_id") or settings.bootstrap_servers
+    finally:
+        admin.close()
+
+
+def send_to_dlq(producer: KafkaProducer, settings: KafkaSettings, batch: Batch) -> int:
+    """Dead letters carry the why: reason and phase in headers, the original bytes as value."""
+    futures = []
+    for reject in batch.rejected:
+        headers = [
+            ("dlq_reason", reject["reason"].encode("utf-8")),
+            ("dlq_phase", reject["phase"].encode()),
+            ("dlq_topic", reject["topic"].encode()),
+            ("dlq_partition", str(reject["partition"]).encode()),
+            ("dlq_offset", str(reject["offset"]).encode()),
+        ]
+        key = reject["message_key"].encode("utf-8") if reject["message_key"] else None
+        futures.append(producer.send(settings.dlq_topic, key=key, value=reject["payload"], headers=headers))
+    producer.flush()
+    for future in futures:
+        future.get(timeout=30)
+    return len(futures)
+
+
+def commit(consumer: KafkaConsumer, batch: Batch) -> None:
+    consumer.commit(
+        {TopicPartition(t, p): OffsetAndMetadata(offset, "", -1) for (t, p), offset in batch.next_offsets.items()}
+    )
+
+
+def run_consumer(
+    settings: KafkaSettings,
+    warehouse: Path,
+    batch_size: int = 500,
+    follow: bool = False,
+    poll_timeout_ms: int = 1000,
+    assignment_timeout_s: float = 60.0,
+    *,
+    process: Callable[[list], Batch] = process_records,
+    dead_letter: Callable[[KafkaProducer, KafkaSettings, Batch], int] = send_to_dlq,
+    store: Optional[Callable[[Batch], StoreResult]] = None,
+    on_batch: Optional[Callable[[IngestReport], None]] = None,
+) -> IngestReport:
+    """Consume to the high watermark seen at start (or forever with `follow`)."""
+    report = IngestReport()
+    con = staging.connect(warehouse)
+    consumer = make_consumer(settings, batch_size)
+    producer = KafkaProducer(acks="all", enable_idempotence=True, **settings.client_config())
+    store = store or (lambda batch: staging.store_batch(con, batch, settings.group_id))
+    cluster_id = cluster_identity(settings)
+    listener = OffsetsFromWarehouse(
+        consumer, lambda: staging.stored_offsets(con, cluster_id, settings.group_id, settings.articles_topic)
+    )
+    targets: dict[TopicPartition, int] = {}
+    started = time.monotonic()
+    try:
+        consumer.subscribe([settings.articles_topic], listener=listener)
+        while True:
+            polled = consumer.poll(timeout_ms=poll_timeout_ms, max_records=batch_size)
+            assignment = consumer.assignment()
+            new = [tp for tp in assignment if tp not in targets]
+            if new:
+                targets.update(consumer.end_offsets(new))
+            records = [r for tp in sorted(polled, key=lambda t: t.partition) for r in polled[tp]]
+            if records:
+                batch = process(records)
+                batch.cluster_id = cluster_id
+                dead_letter(producer, settings, batch)
+                result = store(batch)
+                commit(consumer, batch)
+                report.batches += 1
+                report.records += len(records)
+                report.articles += result.articles
+                report.observations += result.observations
+                report.rejected += result.rejected
+                if on_batch:
+                    on_batch(report)
+                continue
+            if follow:
+                continue
+            if assignment and all(consumer.position(tp) >= targets.get(tp, 0) for tp in assignment):
+                break
+            if not assignment and time.monotonic() - started > assignment_timeout_s:
+                raise TimeoutError(f"no partition of {settings.articles_topic!r} was assigned within {assignment_timeout_s:.0f}s")
+        report.partitions = sorted(tp.partition for tp in consumer.assignment())
+    finally:
+        consumer.close()
+        producer.close()
+        con.close()
+    return report

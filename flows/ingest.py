@@ -1,0 +1,60 @@
+"""Prefect flow `ingest`: Kafka `articles` -> DuckDB staging, batch by batch (see flows/consumer.py)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+
+from flows import consumer as loop
+from flows import settings as config
+from flows.batch import process_records
+from flows.staging import Batch, StoreResult, connect, store_batch
+
+
+@task(name="parse-batch", cache_policy=NONE)
+def parse_batch(records: list) -> Batch:
+    return process_records(records)
+
+
+@task(name="dead-letter", retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NONE)
+def dead_letter(producer, settings, batch: Batch) -> int:
+    return loop.send_to_dlq(producer, settings, batch)
+
+
+@task(name="store-batch", retries=2, retry_delay_seconds=[1, 3], cache_policy=NONE)
+def store(con, batch: Batch, group: str) -> StoreResult:
+    return store_batch(con, batch, group)
+
+
+@flow(name="ingest", log_prints=True)
+def ingest_flow(
+    bootstrap_servers: Optional[str] = None,
+    warehouse: Optional[str] = None,
+    batch_size: int = 500,
+    follow: bool = False,
+) -> dict:
+    """Consume article events in batches; store rows and offsets in one transaction; then commit."""
+    settings = config.kafka(bootstrap_servers)
+    path = config.warehouse_path(warehouse)
+    logger = get_run_logger()
+    holder: dict = {}
+
+    def store_with_task(batch: Batch) -> StoreResult:
+        if "con" not in holder:
+            holder["con"] = connect(path)
+        return store(holder["con"], batch, settings.group_id)
+
+    def report_batch(report: loop.IngestReport) -> None:
+        logger.info("batch %d: %d records, %d articles, %d facts, %d rejected so far",
+                    report.batches, report.records, report.articles, report.observations, report.rejected)
+
+    try:
+        report = loop.run_consumer(
+            settings, path, batch_size=batch_size, follow=follow,
+            process=parse_batch, dead_letter=dead_letter, store=store_with_task, on_batch=report_batch,
+        )
+    finally:
+        if "con" in holder:
+            holder["con"].close()
+    return report.__dict__
