@@ -76,7 +76,7 @@ def extract(
         for obs in parse_article(event) if event else []:
             record = {"file": str(file), **obs.record()}
             if format == "jsonl":
-                out.print(json.dumps(record, ensure_ascii=False), soft_wrap=True, highlight=False, markup=False)
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
                 table.add_row(str(file), obs.geo_code or "-", f"{obs.period_start}..{obs.period_end}", obs.sector or "-",
                               obs.division or "-", obs.product or "-", obs.metric, _fmt(obs.value), obs.unit or "-",

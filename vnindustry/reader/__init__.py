@@ -93,7 +93,8 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
     context = Context()
     for fact in facts:
         observations.extend(_resolve_sentence(fact, context, article, str(event.get("article_id") or "")))
-    return _deduplicate(observations)
+    headline_end = len(title) if title and body.lstrip().startswith(title) else 0
+    return _deduplicate(observations, body.index(title) + headline_end if headline_end else 0)
 
 
 def _published(value: Any) -> Optional[date]:
@@ -220,6 +221,11 @@ def _resolve_statement(statement, fact, previous, parent, last_named, context) -
     subject = statement.subject
     if subject.not_fact:
         return None
+    value = statement.value()
+    if value is not None and value.role == "contribution":
+        sector = last_named if subject.anaphora else subject.sector or (previous.sector if previous else None)
+        status = _status(fact, statement) or (parent.status if parent else None) or "actual"
+        return Resolved("growth_contribution", status, None, sector, False) if sector else None
     product = is_product_statement(statement) or (
         previous is not None and previous.product and not subject.named and statement.value() is None
     )
@@ -356,11 +362,22 @@ def _place(statement, fact, context, article) -> Optional[str]:
     return context.paragraph_place or article.dominant_place
 
 
-def _deduplicate(observations: list[Observation]) -> list[Observation]:
-    """One statement, one row: a figure repeated (title and body, or twice) is kept once."""
+def _deduplicate(observations: list[Observation], headline_end: int) -> list[Observation]:
+    """One statement, one row: a figure repeated in the body is kept once, and a headline
+    figure that the body states too (with its base and status) gives way to the body's."""
     seen: dict[tuple, Observation] = {}
     for obs in observations:
-        key = (obs.geo_code, obs.period_start, obs.period_end, obs.sector, obs.division, obs.product, obs.metric,
-               obs.value, obs.change_pct, obs.change_base, obs.plan_pct, obs.status)
+        key = (*_subject_key(obs), obs.value, obs.change_pct, obs.change_base, obs.plan_pct, obs.status)
         seen.setdefault(key, obs)
-    return list(seen.values())
+    kept = list(seen.values())
+    body = [o for o in kept if o.span[0] >= headline_end]
+    return [
+        o
+        for o in kept
+        if o.span[0] >= headline_end
+        or not any(_subject_key(b) == _subject_key(o) and (b.value, b.change_pct) == (o.value, o.change_pct) for b in body)
+    ]
+
+
+def _subject_key(obs: Observation) -> tuple:
+    return (obs.geo_code, obs.period_start, obs.period_end, obs.sector, obs.division, obs.product, obs.metric)

@@ -15,6 +15,7 @@ from vnindustry.reader.text import search_form
 from vnindustry.vocabulary import cues
 
 NATIONAL = ("VN", "Việt Nam")
+_ADMIN_PREFIX = re.compile(r"^(?:tỉnh|thành phố)\s+")
 DISTRICT_KINDS = r"(?:huyện|thị xã|thành phố|tp\.?|quận)\s+"
 
 
@@ -34,7 +35,8 @@ def province_names() -> dict[str, str]:
 def _province_pattern() -> tuple[re.Pattern, dict[str, str]]:
     names: dict[str, str] = {}
     for row in load_table("province_aliases"):
-        names[search_form(row["alias"])] = row["code"]
+        # `tỉnh Hà Nam` is matched as `Hà Nam`: the name itself must be capitalised
+        names[_ADMIN_PREFIX.sub("", search_form(row["alias"]))] = row["code"]
     for row in load_table("provinces"):
         names.setdefault(search_form(row["name"]), row["code"])
         names.setdefault(search_form(row["name_ascii"]), row["code"])

@@ -74,6 +74,14 @@ def _level_before() -> re.Pattern:
     return re.compile(rf"(?<!\w)({verbs}){_ADVERBS}\s*$")
 
 
+_LIST_JOIN = re.compile(search_form(r"\s*(?:,|;|và|,\s*và)\s*"))
+
+
+def previous_quantity_end(quantities: list[Quantity], q: Quantity) -> int:
+    index = quantities.index(q)
+    return quantities[index - 1].end if index else -1
+
+
 def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], growth_subject) -> list[Reading]:
     """The role of each figure, from the words just before and after it.
 
@@ -84,6 +92,7 @@ def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], g
     contribution = "|".join(re.escape(p) for p, _, _ in cues("contribution"))
     readings: list[Reading] = []
     previous_end = 0
+    last_direction: Optional[str] = None
     for q in quantities:
         before = search[max(0, q.start - 60) : q.start]
         since_previous = search[previous_end : q.start]
@@ -92,6 +101,13 @@ def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], g
         base = after_phrase.value if after_phrase and after_phrase.kind == "change_base" else None
         end = after_phrase.end if after_phrase else q.end
         verb = _verb_before().search(before)
+        listed = last_direction and readings and readings[-1].quantity.end == previous_quantity_end(quantities, q)
+        if q.kind == "percent" and not verb and listed and _LIST_JOIN.fullmatch(since_previous):
+            # `lần lượt tăng 5,1%, 12,3% và 8,8%`: later items share the first one's verb
+            change = {"up": q.number, "down": -q.number, "index": q.number - 100}[last_direction]
+            readings.append(Reading(q, "change", round(change, 6), base, end))
+            continue
+        last_direction = verbs[verb.group(1)] if verb and q.kind == "percent" and verbs[verb.group(1)] != "times" else None
         if q.kind == "points" and re.search(rf"(?<!\w)({contribution})(?!\w)", since_previous):
             readings.append(Reading(q, "contribution", end=q.end))
         elif q.kind == "percent" and after_phrase is not None and after_phrase.kind == "plan":

@@ -68,9 +68,17 @@ def clauses(search: str) -> list[tuple[int, int]]:
     return bounds
 
 
+RESPECTIVELY = re.compile(r"(?<!\w)lần lượt(?!\w)")
+WHAT_KINDS = ("sector", "division", "product", "anaphora")
+
+
 def group_statements(search: str, readings: list[Reading], cues: list[Cue]) -> list[Statement]:
     statements: list[Statement] = []
     for clause_start, clause_end in clauses(search):
+        paired = _respectively(search, clause_start, clause_end, readings, cues)
+        if paired:
+            statements.extend(paired)
+            continue
         current: Optional[Statement] = None
         region_start = clause_start
         for reading in (r for r in readings if clause_start <= r.quantity.start < clause_end):
@@ -82,6 +90,24 @@ def group_statements(search: str, readings: list[Reading], cues: list[Cue]) -> l
                 statements.append(current)
             current.readings.append(reading)
             region_start = reading.end
+    return statements
+
+
+def _respectively(search, clause_start, clause_end, readings, cues) -> list[Statement]:
+    """`A, B và C ... lần lượt tăng x%, y% và z%`: the n-th name takes the n-th figure."""
+    marker = RESPECTIVELY.search(search, clause_start, clause_end)
+    if not marker:
+        return []
+    names = [c for c in cues if clause_start <= c.start and c.end <= marker.start() and c.kind in WHAT_KINDS]
+    figures = [r for r in readings if marker.end() <= r.quantity.start < clause_end]
+    if len(names) < 2 or len(names) != len(figures):
+        return []
+    shared = [c for c in cues if clause_start <= c.start and c.end <= marker.start() and c.kind not in WHAT_KINDS]
+    statements = []
+    for name, figure in zip(names, figures):
+        statement = Statement(clause_start, figure.quantity.start, clause_start, [figure])
+        statement.subject = read_subject(search[name.start : name.end], shared + [name], clause_start)
+        statements.append(statement)
     return statements
 
 

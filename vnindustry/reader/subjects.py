@@ -99,7 +99,7 @@ def product_section(phrase: str) -> Optional[str]:
     return sections.pop() if len(sections) == 1 else None
 
 
-_LEADING = re.compile(search_form(r"^(?:(?:các|những|sản phẩm|mặt hàng|chủ yếu|như|gồm|là|và|trong đó|riêng|ngành|"
+_LEADING = re.compile(search_form(r"^(?:(?:các|những|một số|nhiều|sản phẩm|mặt hàng|chủ yếu|như|gồm|là|và|trong đó|riêng|ngành|"
                                   r"sản lượng|khai thác|sản xuất|tiêu thụ|chế biến)\s+)+"))
 _TRAILING = re.compile(search_form(r"(?:\s+(?:các loại|sản xuất|khai thác|tiêu thụ|thực hiện|trong|toàn tỉnh|của tỉnh))+$"))
 _STOP = re.compile(
@@ -110,13 +110,24 @@ _STOP = re.compile(
 )
 
 
+_LIST_MARKER = re.compile(search_form(r"(?:[,;:(]|(?<!\w)(?:như|gồm|là|bao gồm|sau)(?!\w))"))
+
+
 def product_phrase(search: str) -> Optional[str]:
-    """The product as the text names it, from the words before its figure (search form)."""
-    text = search
-    if "sản lượng" in text:
-        text = text[text.rindex("sản lượng") :]
-    text = re.split(r"[,;:()\[\]“”\"]", text)[-1] if re.search(r"[,;:]", text) and "sản lượng" not in text else text
-    text = " " + re.sub(r"\s+", " ", text).strip()
+    """The product as the text names it, from the words before its figure (search form).
+
+    It starts at the last catalogue name in the words, else after `sản lượng`, else after the
+    last list marker; it ends before the verb, period, place or bound that follows it.
+    """
+    starts = [m.start() for m in _pattern(tuple(_catalogue())).finditer(search)]
+    if starts:
+        start = starts[-1]
+    elif "sản lượng" in search:
+        start = search.rindex("sản lượng") + len("sản lượng")
+    else:
+        markers = list(_LIST_MARKER.finditer(search))
+        start = markers[-1].end() if markers else 0
+    text = " " + re.sub(r"\s+", " ", search[start:]).strip()
     stop = _STOP.search(text, 1)
     if stop:
         text = text[: stop.start()]
@@ -128,7 +139,7 @@ def product_phrase(search: str) -> Optional[str]:
     if whole not in _catalogue():
         text = _TRAILING.sub("", text).strip()
     words = text.split()
-    if not words or len(words) > 5 or not text[0].isalpha() or re.search(r"\d", text):
+    if not words or len(words) > 5 or not text[0].isalpha() or re.search(r"[\d,;:()]", text):
         return None
     return text
 

@@ -1,0 +1,33 @@
+import os
+import tempfile
+from pathlib import Path
+
+# Prefect keeps its state in a throwaway home for the test session (its ephemeral server
+# starts once, on first flow run); nothing reaches the network.
+_prefect_home = tempfile.mkdtemp(prefix="vnindustry-prefect-")
+os.environ.setdefault("PREFECT_HOME", _prefect_home)
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+
+import pytest  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def article(body: str, published_at: str | None = None, title: str = "") -> dict:
+    return {"article_id": "t", "title": title, "body": body, "published_at": published_at}
+
+
+@pytest.fixture
+def read():
+    """Parse a text written for the test; return plain dicts of the contract fields."""
+    from vnindustry.reader import parse_article
+
+    def _read(body: str, published_at: str | None = None, title: str = "") -> list[dict]:
+        return [o.record() for o in parse_article(article(body, published_at, title))]
+
+    return _read
