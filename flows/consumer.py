@@ -16,6 +16,7 @@ from kafka.structs import OffsetAndMetadata
 from flows import staging
 from flows.batch import process_records
 from flows.staging import Batch, StoreResult
+from producers.broker import EMBEDDED_CLUSTER_PREFIX
 from producers.kafka_settings import KafkaSettings
 
 
@@ -118,6 +119,8 @@ def run_consumer(
     producer = KafkaProducer(acks="all", enable_idempotence=True, **settings.client_config())
     store = store or (lambda batch: staging.store_batch(con, batch, settings.group_id))
     cluster_id = cluster_identity(settings)
+    if cluster_id.startswith(EMBEDDED_CLUSTER_PREFIX):
+        staging.forget_other_offsets(con, EMBEDDED_CLUSTER_PREFIX, cluster_id)
     listener = OffsetsFromWarehouse(
         consumer, lambda: staging.stored_offsets(con, cluster_id, settings.group_id, settings.articles_topic)
     )

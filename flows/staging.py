@@ -208,6 +208,15 @@ def stored_offsets(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, 
     return {partition: offset for partition, offset in rows}
 
 
+def forget_other_offsets(con: duckdb.DuckDBPyConnection, prefix: str, current: str) -> None:
+    """Drop offsets stored for earlier in-memory brokers (ids with `prefix`): they are gone."""
+    run(
+        con,
+        f"DELETE FROM {SCHEMA}.kafka_offsets WHERE starts_with(cluster_id, ?) AND cluster_id <> ?",
+        [prefix, current],
+    )
+
+
 def replace_facts(con: duckdb.DuckDBPyConnection, article_id: str, observations: list[dict[str, Any]], parser_version: str) -> int:
     """Swap one article's facts for a new reading, in one transaction (used by `reparse`)."""
     run(con, "BEGIN TRANSACTION")

