@@ -160,10 +160,13 @@ def _own_periods(fact: SentenceFacts) -> list[Period]:
 
 
 def _dominant_place(title: str, facts: list[SentenceFacts]) -> Optional[str]:
+    """The article's place: the one its title names, else the province the body names most."""
+    in_title = {p.code for p in find_places(title, search_form(title))}
+    if len(in_title) == 1:
+        return in_title.pop()
     counts: Counter[str] = Counter()
-    for place in find_places(title, search_form(title)):
-        if place.code != "VN":
-            counts[place.code] += 2
+    for code in in_title - {"VN"}:
+        counts[code] += 2
     for fact in facts:
         counts.update(p.code for p in fact.places if p.code != "VN")
     ranked = counts.most_common(2)
@@ -190,8 +193,10 @@ def _resolve_sentence(fact: SentenceFacts, context: Context, article: Article, a
         if resolved is None:
             continue
         rows = _observations(statement, resolved, fact, periods, context, article, article_id)
-        resolved.base = next((r.change_base for r in rows if r.change_base), resolved.base)
-        previous = resolved
+        bases = [r.change_base for r in rows if r.change_base]
+        resolved.base = bases[-1] if bases else resolved.base  # a breakdown compares like the last base named
+        if resolved.metric != "growth_contribution":
+            previous = resolved
         observations.extend(rows)
     if previous is not None:
         context.parent = previous
@@ -235,8 +240,7 @@ def _resolve_statement(statement, fact, previous, parent, last_named, context) -
     else:
         metric = subject.metric if subject.metric not in (None, "output", "inventory") else None
         if metric is None and subject.metric is None:
-            source = previous if previous is not None and not previous.product else parent
-            metric = source.metric if source is not None and not source.product else None
+            metric = _inherited_metric(statement, previous, parent)
         sector = subject.sector
         if subject.division:
             sector = next(r["section"] for r in load_table("vsic_divisions") if r["code"] == subject.division)
@@ -244,6 +248,8 @@ def _resolve_statement(statement, fact, previous, parent, last_named, context) -
             sector = last_named
         if sector is None and not subject.named and previous is not None:
             sector = previous.sector
+        if sector is None and not subject.named and statement.header is not None:
+            sector = statement.header.sector
         if sector is None and metric in ("production_value", "iip"):
             sector = "industry"
     if metric is None or (not product and sector is None):
@@ -251,6 +257,19 @@ def _resolve_statement(statement, fact, previous, parent, last_named, context) -
     status = _status(fact, statement) or (parent.status if parent else None) or "actual"
     base = _free_base(fact, statement) or (previous.base if previous else None) or (parent.base if parent else None)
     return Resolved(metric, status, base, sector, product)
+
+
+def _inherited_metric(statement: Statement, previous: Optional[Resolved], parent: Optional[Resolved]) -> Optional[str]:
+    """A figure naming no metric measures what the sentence's last figure did, else what its
+    list's lead-in names, else what the sentence it breaks down measured."""
+    if previous is not None:
+        return None if previous.product else previous.metric
+    header = statement.header.metric if statement.header is not None else None
+    if header is not None:
+        return header if header not in ("output", "inventory") else None
+    if parent is not None and not parent.product:
+        return parent.metric
+    return None
 
 
 def _status(fact: SentenceFacts, statement: Statement) -> Optional[str]:
@@ -325,7 +344,7 @@ def _observations(statement, resolved, fact, periods, context, article, article_
                 division=division,
                 product=product,
                 metric=metric,
-                value=_tidy(value.quantity.value) if value else None,
+                value=_tidy(value.amount if value and value.role == "contribution" else value.quantity.value) if value else None,
                 unit=unit,
                 bound=value.quantity.bound if value else None,
                 change_pct=change.change_pct if change else None,

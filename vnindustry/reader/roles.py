@@ -28,6 +28,7 @@ class Reading:
     change_pct: Optional[float] = None
     base: Optional[str] = None
     end: int = 0  # end of the figure with its base / plan phrase
+    amount: Optional[float] = None  # signed contribution in percentage points
 
 
 _ADVERBS = search_form(
@@ -89,7 +90,8 @@ def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], g
     (`tốc độ tăng trưởng ... đạt 8%` is a change of 8%, `IIP đạt 105%` an index of 105).
     """
     verbs = {p: v for p, v, _ in cues("change_verb")}
-    contribution = "|".join(re.escape(p) for p, _, _ in cues("contribution"))
+    contributions = {p: v for p, v, _ in cues("contribution")}
+    contribution = "|".join(re.escape(p) for p in contributions)
     readings: list[Reading] = []
     previous_end = 0
     last_direction: Optional[str] = None
@@ -108,8 +110,10 @@ def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], g
             readings.append(Reading(q, "change", round(change, 6), base, end))
             continue
         last_direction = verbs[verb.group(1)] if verb and q.kind == "percent" and verbs[verb.group(1)] != "times" else None
-        if q.kind == "points" and re.search(rf"(?<!\w)({contribution})(?!\w)", since_previous):
-            readings.append(Reading(q, "contribution", end=q.end))
+        contributes = re.findall(rf"(?<!\w)({contribution})(?!\w)", since_previous)
+        if q.kind == "points" and contributes:
+            sign = -1 if contributions[contributes[-1]] == "down" else 1
+            readings.append(Reading(q, "contribution", end=q.end, amount=sign * q.number))
         elif q.kind == "percent" and after_phrase is not None and after_phrase.kind == "plan":
             readings.append(Reading(q, "plan", end=end))
         elif q.kind == "percent" and verb:

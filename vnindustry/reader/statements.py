@@ -36,6 +36,7 @@ class Statement:
     clause_start: int
     readings: list[Reading] = field(default_factory=list)
     subject: Subject = field(default_factory=Subject)
+    header: Optional[Subject] = None  # what a list's lead-in (`… tăng cao:`) says its items are
 
     @property
     def start(self) -> int:
@@ -74,18 +75,24 @@ WHAT_KINDS = ("sector", "division", "product", "anaphora")
 
 def group_statements(search: str, readings: list[Reading], cues: list[Cue]) -> list[Statement]:
     statements: list[Statement] = []
+    header: Optional[Subject] = None
     for clause_start, clause_end in clauses(search):
         paired = _respectively(search, clause_start, clause_end, readings, cues)
         if paired:
             statements.extend(paired)
             continue
+        if clause_end < len(search) and search[clause_end] == ":" and not any(
+            clause_start <= r.quantity.start < clause_end for r in readings
+        ):
+            lead = [c for c in cues if clause_start <= c.start and c.end <= clause_end]
+            header = read_subject(search[clause_start:clause_end], lead, clause_start) if lead else header
         current: Optional[Statement] = None
         region_start = clause_start
         for reading in (r for r in readings if clause_start <= r.quantity.start < clause_end):
             region = [c for c in cues if region_start <= c.start and c.end <= reading.quantity.start]
             if current is None or region or not current.accepts(reading):
                 inherited = current.subject if current is not None and not region else None
-                current = Statement(region_start, reading.quantity.start, clause_start)
+                current = Statement(region_start, reading.quantity.start, clause_start, header=header)
                 current.subject = inherited or read_subject(search[region_start : reading.quantity.start], region, region_start)
                 statements.append(current)
             current.readings.append(reading)
