@@ -192,9 +192,12 @@ def _resolve_sentence(fact: SentenceFacts, context: Context, article: Article, a
         resolved = _resolve_statement(statement, fact, previous, parent, last_named, context)
         if resolved is None:
             continue
+        named_bases = [r.base for r in statement.readings if r.role == "change" and r.base]
+        resolved.base = named_bases[-1] if named_bases else resolved.base  # a breakdown compares like the last base named
+        if resolved.sector is None and not resolved.product:
+            previous = resolved  # `GRDP tăng 5%` is not an industry fact, but its breakdown measures GRDP
+            continue
         rows = _observations(statement, resolved, fact, periods, context, article, article_id)
-        bases = [r.change_base for r in rows if r.change_base]
-        resolved.base = bases[-1] if bases else resolved.base  # a breakdown compares like the last base named
         if resolved.metric != "growth_contribution":
             previous = resolved
         observations.extend(rows)
@@ -252,7 +255,7 @@ def _resolve_statement(statement, fact, previous, parent, last_named, context) -
             sector = statement.header.sector
         if sector is None and metric in ("production_value", "iip"):
             sector = "industry"
-    if metric is None or (not product and sector is None):
+    if metric is None:
         return None
     status = _status(fact, statement) or (parent.status if parent else None) or "actual"
     base = _free_base(fact, statement) or (previous.base if previous else None) or (parent.base if parent else None)
@@ -314,7 +317,7 @@ def _observations(statement, resolved, fact, periods, context, article, article_
         info = statement.subject.product or product_info(region)
         if info is None:
             return []
-        product, sector = info.name, info.section
+        product, sector = _as_written(fact, statement, info.name), info.section
     elif statement.subject.division and not statement.subject.anaphora:
         division = statement.subject.division
     price = next(
@@ -360,6 +363,14 @@ def _observations(statement, resolved, fact, periods, context, article, article_
     return rows
 
 
+def _as_written(fact: SentenceFacts, statement: Statement, name: str) -> str:
+    """The product in the article's own spelling (lower case), not the folded search form."""
+    position = fact.search.rfind(name, 0, statement.region_end)
+    if position < 0:
+        return name
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in fact.sentence.text[position : position + len(name)])
+
+
 def _tidy(value: float) -> float:
     return float(f"{value:.12g}")
 
@@ -390,12 +401,14 @@ def _deduplicate(observations: list[Observation], headline_end: int) -> list[Obs
         seen.setdefault(key, obs)
     kept = list(seen.values())
     body = [o for o in kept if o.span[0] >= headline_end]
-    return [
-        o
-        for o in kept
-        if o.span[0] >= headline_end
-        or not any(_subject_key(b) == _subject_key(o) and (b.value, b.change_pct) == (o.value, o.change_pct) for b in body)
-    ]
+    return [o for o in kept if o.span[0] >= headline_end or not any(_restates(o, b) for b in body)]
+
+
+def _restates(headline: Observation, body: Observation) -> bool:
+    """A headline figure restates a body figure of the same subject when what it gives agrees."""
+    return _subject_key(headline) == _subject_key(body) and all(
+        getattr(headline, f) is None or getattr(headline, f) == getattr(body, f) for f in ("value", "change_pct", "plan_pct")
+    )
 
 
 def _subject_key(obs: Observation) -> tuple:
