@@ -92,6 +92,24 @@ def _fmt(number: Optional[float]) -> str:
 
 
 @app.command()
+def bench(
+    corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and tests/fixtures/dev/)."),
+    size_mb: float = typer.Option(10.0, "--size-mb", help="Corpus size to build by repeating the articles."),
+) -> None:
+    """Measure the reader: articles/s, MB/s and peak memory on a corpus of at least --size-mb."""
+    from vnindustry.benchmark import corpus, run_benchmark
+    from vnindustry.reference import REPO_ROOT
+
+    folders = corpus_dirs or [REPO_ROOT / "seeds", REPO_ROOT / "tests" / "fixtures" / "dev"]
+    events = corpus(folders, size_mb)
+    result = run_benchmark(events)
+    out.print(
+        f"reader {result.articles} articles, {result.megabytes:.1f} MB, {result.facts} facts in {result.seconds:.1f}s: "
+        f"{result.articles_per_s:,.0f} articles/s, {result.mb_per_s:.2f} MB/s, peak RSS {result.peak_rss_mb:.0f} MB"
+    )
+
+
+@app.command()
 def publish(
     paths: List[str] = typer.Argument(..., help="Files, folders, or - for JSON lines on stdin."),
     published_at: Optional[str] = typer.Option(None, "--published-at", help="YYYY-MM-DD for every article."),

@@ -32,7 +32,7 @@ METRIC_UNITS = {
     "output": PHYSICAL_UNITS,
     "inventory": PHYSICAL_UNITS,
 }
-HORIZON_WORDS = ("đến", "tới", "tầm nhìn", "định hướng")
+HORIZON_WORDS = tuple(search_form(w) for w in ("đến", "tới", "tầm nhìn", "định hướng"))
 
 
 @dataclass
@@ -46,6 +46,7 @@ class SentenceFacts:
     places: list[Place]
     statements: list[Statement]
     breakdown: bool
+    subjects: list
 
 
 @dataclass
@@ -128,7 +129,7 @@ def _read_sentence(body: str, search: str, sentence: Sentence) -> SentenceFacts:
     readings = read_roles(masked, quantities, phrases, growth_subject)
     statements = group_statements(text, readings, subjects)
     breakdown = _is_breakdown(text)
-    return SentenceFacts(sentence, text, phrases, find_periods(text), find_places(original, text), statements, breakdown)
+    return SentenceFacts(sentence, text, phrases, find_periods(text), find_places(original, text), statements, breakdown, subjects)
 
 
 def _mask_parentheses(text: str) -> str:
@@ -183,9 +184,7 @@ def _resolve_sentence(fact: SentenceFacts, context: Context, article: Article, a
     observations: list[Observation] = []
     previous: Optional[Resolved] = None
     parent = context.parent if fact.breakdown else None
-    sector_cues = sorted(
-        (c for c in find_subjects(fact.search) if c.kind in ("sector", "division")), key=lambda c: c.start
-    )
+    sector_cues = [c for c in fact.subjects if c.kind in ("sector", "division")]
     for statement in fact.statements:
         named_before = [c for c in sector_cues if c.end <= statement.start]
         last_named = _sector_of(named_before[-1]) if named_before else context.sector
@@ -222,7 +221,7 @@ def _sector_of(cue) -> str:
 
 def _is_horizon(search: str, period: Period) -> bool:
     before = search[max(0, period.start - 12) : period.start].rstrip()
-    return any(before.endswith(search_form(w)) for w in HORIZON_WORDS)
+    return before.endswith(HORIZON_WORDS)
 
 
 def _resolve_statement(statement, fact, previous, parent, last_named, context) -> Optional[Resolved]:

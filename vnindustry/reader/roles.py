@@ -51,12 +51,16 @@ def find_phrases(search: str) -> list[Phrase]:
         values = {p: v for p, v, _ in cues(kind)}
         for match in _phrase_pattern(kind).finditer(search):
             found.append(Phrase(match.start(), match.end(), kind, values[match.group(1)]))
-    plans = "|".join(re.escape(p) for p, _, _ in cues("plan"))
-    plan = re.compile(search_form(r"(?:so với\s+|so\s+)?") + rf"(?:{plans})(?!\w){_TAIL}")
-    for match in plan.finditer(search):
+    for match in _plan_pattern().finditer(search):
         if _after_percent(search, match.start()):
             found.append(Phrase(match.start(), match.end(), "plan", "plan"))
     return sorted(found, key=lambda p: p.start)
+
+
+@lru_cache(maxsize=None)
+def _plan_pattern() -> re.Pattern:
+    plans = "|".join(re.escape(p) for p, _, _ in cues("plan"))
+    return re.compile(search_form(r"(?:so với\s+|so\s+)?") + rf"(?:{plans})(?!\w){_TAIL}")
 
 
 def _after_percent(search: str, start: int) -> bool:

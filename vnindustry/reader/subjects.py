@@ -52,26 +52,26 @@ def _pattern(phrases: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
 
 
-def _longest_matches(search: str, vocabulary: tuple[tuple[str, str, str], ...], kind_of=None) -> list[Cue]:
-    lookup = {p: (k, v) for p, k, v in vocabulary}
-    found: list[Cue] = []
-    for match in _pattern(tuple(lookup)).finditer(search):
-        kind, value = lookup[match.group(1)]
-        found.append(Cue(match.start(), match.end(), kind, value))
-    return found
+@lru_cache(maxsize=None)
+def _matcher(kind: str) -> tuple[re.Pattern, dict[str, tuple[str, str, int]]]:
+    """One compiled alternation per vocabulary group, longest phrase first."""
+    if kind == "what":
+        entries = {p: (k, v, 0) for p, k, v in _what_vocabulary()}
+    elif kind == "metric":
+        entries = {p: ("not_fact" if v == "nonfact" else "metric", v, w) for p, v, w in cues("metric")}
+    else:
+        entries = {p: ("anaphora", v, 0) for p, v, _ in cues("anaphora")}
+    return _pattern(tuple(sorted(entries, key=len, reverse=True))), entries
 
 
 def find_subjects(search: str) -> list[Cue]:
     """Subject cues of a sentence in order: metrics may overlap what they measure."""
-    found = _longest_matches(search, _what_vocabulary())
-    metrics = tuple((p, "metric", v) for p, v, _ in cues("metric"))
-    weights = {p: w for p, _, w in cues("metric")}
-    for cue in _longest_matches(search, metrics):
-        phrase = search[cue.start : cue.end]
-        kind = "not_fact" if cue.value == "nonfact" else "metric"
-        found.append(Cue(cue.start, cue.end, kind, cue.value, weights[phrase]))
-    anaphora = tuple((p, "anaphora", v) for p, v, _ in cues("anaphora"))
-    found.extend(_longest_matches(search, anaphora))
+    found: list[Cue] = []
+    for group in ("what", "metric", "anaphora"):
+        pattern, entries = _matcher(group)
+        for match in pattern.finditer(search):
+            kind, value, weight = entries[match.group(1)]
+            found.append(Cue(match.start(), match.end(), kind, value, weight))
     return sorted(found, key=lambda c: (c.start, -c.end))
 
 
@@ -83,6 +83,11 @@ def _catalogue() -> dict[str, str]:
         for phrase in [row["name_vi"], *split_list(row["aliases"])]:
             table[search_form(phrase)] = row["section"]
     return table
+
+
+@lru_cache(maxsize=None)
+def _catalogue_pattern() -> re.Pattern:
+    return _pattern(tuple(sorted(_catalogue(), key=len, reverse=True)))
 
 
 def product_section(phrase: str) -> Optional[str]:
@@ -119,7 +124,7 @@ def product_phrase(search: str) -> Optional[str]:
     It starts at the last catalogue name in the words, else after `sản lượng`, else after the
     last list marker; it ends before the verb, period, place or bound that follows it.
     """
-    starts = [m.start() for m in _pattern(tuple(_catalogue())).finditer(search)]
+    starts = [m.start() for m in _catalogue_pattern().finditer(search)]
     if starts:
         start = starts[-1]
     elif "sản lượng" in search:

@@ -21,24 +21,21 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_SWAPS = {
+    **{"o" + a: o + "a" for a, o in zip(_TONED_A, _TONED_O)},
+    **{"o" + e: o + "e" for e, o in zip(_TONED_E, _TONED_O)},
+    **{"u" + y: u + "y" for y, u in zip(_TONED_Y, _TONED_U)},
+}
+_TONE_PAIR = re.compile(f"o[{_TONED_A}{_TONED_E}]|(?<!q)u[{_TONED_Y}]")
+_SPACES = {ord(c): " " for c in "\t\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"}
+
+
 def search_form(text: str) -> str:
     """Lower-case, one tone placement, plain spaces; same length as `text` (offsets carry over)."""
-    chars = []
-    for ch in text:
-        if ch.isspace() and ch != "\n":
-            chars.append(" ")  # no-break and thin spaces are spaces
-            continue
-        low = ch.lower()
-        chars.append(low if len(low) == 1 else ch)
-    for i in range(len(chars) - 1):
-        a, b = chars[i], chars[i + 1]
-        if a == "o" and (b in _TONED_A or b in _TONED_E):
-            tone = (_TONED_A + _TONED_E).index(b) % 5
-            chars[i], chars[i + 1] = _TONED_O[tone], "a" if b in _TONED_A else "e"
-        elif a == "u" and b in _TONED_Y and not (i > 0 and chars[i - 1] == "q"):
-            tone = _TONED_Y.index(b)
-            chars[i], chars[i + 1] = _TONED_U[tone], "y"
-    return "".join(chars)
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two (İ): keep those as they are
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return _TONE_PAIR.sub(lambda m: _SWAPS[m.group(0)], low.translate(_SPACES))
 
 
 _BOILERPLATE = re.compile(

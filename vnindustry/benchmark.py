@@ -1,0 +1,54 @@
+"""Reader throughput on a corpus built by repeating development articles (not a timed test)."""
+from __future__ import annotations
+
+import resource
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from vnindustry.events import build_event, split_title
+from vnindustry.reader import parse_article
+
+
+@dataclass
+class BenchResult:
+    articles: int
+    megabytes: float
+    facts: int
+    seconds: float
+    peak_rss_mb: float
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles / self.seconds
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.megabytes / self.seconds
+
+
+def corpus(folders: Iterable[Path], target_mb: float) -> list[dict]:
+    """Events from every .txt under `folders`, repeated (with distinct ids) to `target_mb`."""
+    texts = [p.read_text(encoding="utf-8") for folder in folders for p in sorted(Path(folder).rglob("*.txt"))]
+    if not texts:
+        raise ValueError("no .txt articles in the corpus folders")
+    events, size, copy = [], 0, 0
+    while size < target_mb * 1_000_000:
+        for text in texts:
+            event = build_event(*split_title(text))
+            event["article_id"] = f"{copy:06d}{event['article_id'][6:]}"
+            events.append(event)
+            size += len(event["body"].encode("utf-8"))
+        copy += 1
+    return events
+
+
+def run_benchmark(events: list[dict]) -> BenchResult:
+    megabytes = sum(len(e["body"].encode("utf-8")) for e in events) / 1_000_000
+    parse_article(events[0])  # load vocabularies and gazetteers outside the timing
+    started = time.perf_counter()
+    facts = sum(len(parse_article(event)) for event in events)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return BenchResult(len(events), megabytes, facts, seconds, peak)
