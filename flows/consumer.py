@@ -5,19 +5,26 @@ wraps each step as a task. One consumer per process: kafka-python's consumer is 
 """
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
 from flows import staging
 from flows.batch import process_records
 from flows.staging import Batch, StoreResult
 from producers.broker import EMBEDDED_CLUSTER_PREFIX
+from producers.connection import wait_for_cluster
 from producers.kafka_settings import KafkaSettings
+
+
+log = logging.getLogger(__name__)
+DLQ_MAX_PAYLOAD = 512 * 1024  # below every broker's default message size limit
 
 
 @dataclass
@@ -65,38 +72,42 @@ class OffsetsFromWarehouse(ConsumerRebalanceListener):
                 self.consumer.seek(tp, stored[tp.partition])
 
 
-def cluster_identity(settings: KafkaSettings) -> str:
-    """The cluster's id: stored offsets are only meaningful for the cluster they came from."""
-    admin = KafkaAdminClient(**settings.client_config())
-    try:
-        return admin.describe_cluster().get("cluster_id") or settings.bootstrap_servers
-    finally:
-        admin.close()
-
-
 def send_to_dlq(producer: KafkaProducer, settings: KafkaSettings, batch: Batch) -> int:
     """Dead letters carry the why: reason and phase in headers, the original bytes as value."""
     futures = []
     for reject in batch.rejected:
+        payload = reject["payload"]
+        truncated = payload is not None and len(payload) > DLQ_MAX_PAYLOAD
         headers = [
             ("dlq_reason", reject["reason"].encode("utf-8")),
             ("dlq_phase", reject["phase"].encode()),
             ("dlq_topic", reject["topic"].encode()),
             ("dlq_partition", str(reject["partition"]).encode()),
             ("dlq_offset", str(reject["offset"]).encode()),
+            ("dlq_payload_bytes", str(len(payload or b"")).encode()),
         ]
+        if truncated:  # the whole payload is kept in ingest.rejected
+            headers.append(("dlq_payload_truncated", b"true"))
+            payload = payload[:DLQ_MAX_PAYLOAD]
         key = reject["message_key"].encode("utf-8") if reject["message_key"] else None
-        futures.append(producer.send(settings.dlq_topic, key=key, value=reject["payload"], headers=headers))
+        futures.append(producer.send(settings.dlq_topic, key=key, value=payload, headers=headers))
     producer.flush()
     for future in futures:
         future.get(timeout=30)
     return len(futures)
 
 
-def commit(consumer: KafkaConsumer, batch: Batch) -> None:
-    consumer.commit(
-        {TopicPartition(t, p): OffsetAndMetadata(offset, "", -1) for (t, p), offset in batch.next_offsets.items()}
-    )
+def commit(consumer: KafkaConsumer, batch: Batch) -> bool:
+    """Commit to Kafka after the warehouse has the batch. A failed commit loses nothing: the
+    warehouse holds the offsets, and the next commit (or the next run's seek) covers them."""
+    try:
+        consumer.commit(
+            {TopicPartition(t, p): OffsetAndMetadata(offset, "", -1) for (t, p), offset in batch.next_offsets.items()}
+        )
+        return True
+    except KafkaError as exc:
+        log.warning("Kafka commit failed (%s); offsets are stored with the data and will be committed later", exc)
+        return False
 
 
 def run_consumer(
@@ -114,11 +125,11 @@ def run_consumer(
 ) -> IngestReport:
     """Consume to the high watermark seen at start (or forever with `follow`)."""
     report = IngestReport()
+    cluster_id = wait_for_cluster(settings)  # bounded retries; the id keys the stored offsets
     con = staging.connect(warehouse)
     consumer = make_consumer(settings, batch_size)
     producer = KafkaProducer(acks="all", enable_idempotence=True, **settings.client_config())
     store = store or (lambda batch: staging.store_batch(con, batch, settings.group_id))
-    cluster_id = cluster_identity(settings)
     if cluster_id.startswith(EMBEDDED_CLUSTER_PREFIX):
         staging.forget_other_offsets(con, EMBEDDED_CLUSTER_PREFIX, cluster_id)
     listener = OffsetsFromWarehouse(

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 
 from conftest import REPO, SEEDS
+from tests_support import read_topic
 from producers.articles import read_articles
 from producers.broker import embedded_broker
 from producers.kafka_settings import settings_from_env
@@ -30,21 +31,6 @@ def bootstrap():
     with embedded_broker() as address:
         ensure_topics(settings_from_env(address, {}))
         yield address
-
-
-def read_topic(address: str, topic: str) -> list:
-    consumer = KafkaConsumer(bootstrap_servers=address, enable_auto_commit=False)
-    partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-    consumer.assign(partitions)
-    consumer.seek_to_beginning(*partitions)
-    records, deadline = [], time.monotonic() + 10
-    while time.monotonic() < deadline:
-        batch = consumer.poll(timeout_ms=500)
-        if not batch and records:
-            break
-        records.extend(r for rs in batch.values() for r in rs)
-    consumer.close()
-    return records
 
 
 def counts(path: Path, schema: str, tables) -> dict:

@@ -171,3 +171,10 @@ def test_any_span_slices_its_evidence(sentences, sep):
     for obs in parse_article({"article_id": "p", "body": body}):
         assert body[obs.span[0]:obs.span[1]] == obs.evidence
         assert re.search(r"\d", obs.evidence)
+
+
+def test_place_names_holding_cue_words_are_not_cues(read):
+    [r] = read("Năm 2021, giá trị sản xuất công nghiệp tỉnh Cao Bằng đạt 5.000 tỷ đồng.")
+    assert (r["geo_code"], r["value"], r["change_pct"]) == ("04", 5000.0, None)
+    [r] = read("Năm 2021, giá trị sản xuất công nghiệp thị xã Móng Cái tăng 12%.")
+    assert r["geo_code"] == "22"

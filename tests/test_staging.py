@@ -60,3 +60,28 @@ def test_a_second_writer_gets_a_clear_error(tmp_path):
     result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=Path(__file__).parents[1])
     con.close()
     assert result.returncode == 3 and "busy" in result.stdout
+
+
+def test_reparse_replaces_facts_of_articles_read_by_another_parser_version(tmp_path):
+    from flows.reparse import reparse
+    from vnindustry.contract import PARSER_VERSION
+
+    path = tmp_path / "w.duckdb"
+    con = staging.connect(path)
+    batch = process_records(records(sorted(SEEDS.glob("*.txt"))))
+    staging.store_batch(con, batch, "g")
+    facts = staging.run(con, "select observation_id from ingest.observations order by 1")
+    seed = batch.articles[2]["article_id"]
+    staging.run(con, "update ingest.raw_articles set parser_version = 'reader-0.9' where article_id = ?", [seed])
+    staging.run(con, "delete from ingest.observations where article_id = ?", [seed])
+    staging.run(con, "insert into ingest.observations select * replace ('stale' as observation_id, 'x' as article_id) "
+                     "from ingest.observations limit 1")
+    staging.run(con, "update ingest.observations set article_id = ? where observation_id = 'stale'", [seed])
+    con.close()
+
+    report = reparse(path)
+    assert (report.articles_seen, report.articles_reparsed, report.failed) == (5, 1, 0)
+    con = staging.connect(path)
+    assert staging.run(con, "select observation_id from ingest.observations order by 1") == facts
+    assert staging.run(con, "select distinct parser_version from ingest.raw_articles") == [(PARSER_VERSION,)]
+    assert reparse(path).articles_reparsed == 0

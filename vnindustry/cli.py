@@ -40,8 +40,15 @@ def kafka_cluster() -> Iterator[str]:
     from producers.kafka_settings import configured_bootstrap, settings_from_env
     from producers.topics import ensure_topics
 
+    from producers.connection import ClusterUnreachable, wait_for_cluster
+
     configured = configured_bootstrap()
     if configured:
+        try:
+            wait_for_cluster(settings_from_env(configured), log=lambda m: console.print(f"[yellow]{m}[/yellow]"))
+        except ClusterUnreachable as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2)
         ensure_topics(settings_from_env(configured))
         yield configured
         return
@@ -160,9 +167,15 @@ def ingest(
     _quiet_prefect(verbose)
     from flows.ingest import ingest_flow
 
+    from producers.connection import ClusterUnreachable
+
     if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         raise typer.BadParameter("set KAFKA_BOOTSTRAP_SERVERS (or use `vnindustry run`, which brings its own broker)")
-    console.print(ingest_flow(batch_size=batch_size, follow=follow))
+    try:
+        console.print(ingest_flow(batch_size=batch_size, follow=follow))
+    except ClusterUnreachable as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -203,6 +216,23 @@ def run(
         transform_flow()
     _summary(config.published_dir(), config.warehouse_path())
     console.print(f"[dim]done in {time.monotonic() - started:.1f}s[/dim]")
+
+
+@app.command()
+def reparse(
+    force: bool = typer.Option(False, "--force", help="Re-read every article, not only those read by another parser version."),
+) -> None:
+    """Re-read raw_articles with the current reader and replace each article's facts (one transaction each)."""
+    from flows import settings as config
+    from flows.reparse import reparse as run_reparse
+    from vnindustry.contract import PARSER_VERSION
+
+    report = run_reparse(config.warehouse_path(), force=force)
+    console.print(
+        f"reparse with {PARSER_VERSION}: {report.articles_reparsed} of {report.articles_seen} articles re-read, "
+        f"facts {report.facts_before} → {report.facts_after}, {report.failed} failed (old facts kept)"
+    )
+    console.print("run `vnindustry transform` to rebuild the marts")
 
 
 def _summary(published: Path, warehouse: Path) -> None:

@@ -1,0 +1,246 @@
+"""Delivery guarantees under real faults: SIGKILLed ingest processes, replays, duplicates,
+two consumers sharing partitions, bad input, an unreachable broker, readers of the published copy."""
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from kafka import KafkaProducer
+
+from conftest import FIXTURES, REPO, SEEDS
+from tests_support import read_topic
+from flows import staging
+from flows.consumer import run_consumer
+from producers.broker import embedded_broker
+from producers.kafka_settings import settings_from_env
+from producers.publish import publish
+from producers.topics import ensure_topics
+from vnindustry.events import build_event, split_title
+from vnindustry.reader import parse_article
+
+pytestmark = pytest.mark.e2e
+CHILD = Path(__file__).parent / "fault_child.py"
+KILL_POINTS = ["after_poll", "mid_parse", "mid_transaction", "after_db_commit"]
+RANDOM_KILLS = int(os.environ.get("VNINDUSTRY_RANDOM_KILLS", "6"))
+
+
+def corpus(copies: int = 3) -> list[dict]:
+    """Distinct articles: the seeds and dev articles, each in `copies` editions (new titles, new ids)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")) + sorted((FIXTURES / "dev" / "articles").glob("*.txt"))]
+    events = []
+    for copy in range(copies):
+        for text in texts:
+            title, body = split_title(text)
+            events.append(build_event(f"{title} ({copy})", body.replace(title, f"{title} ({copy})", 1)))
+    return events
+
+
+EVENTS = corpus()
+EXPECTED_FACTS = {(e["article_id"], o.metric, o.sector, o.product, o.value, o.change_pct, o.change_base, o.period_end)
+                  for e in EVENTS for o in parse_article(e)}
+
+
+@pytest.fixture(scope="module")
+def broker():
+    with embedded_broker() as address:
+        settings = settings_from_env(address, {})
+        ensure_topics(settings)
+        assert publish(EVENTS, settings).sent == len(EVENTS)
+        yield address
+
+
+def child(bootstrap: str, warehouse: Path, kill_at: str, group: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "VNINDUSTRY_GROUP": group, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, str(CHILD), bootstrap, str(warehouse), kill_at], env=env, cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def assert_exactly_once(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ids = [r[0] for r in con.execute("select article_id from ingest.raw_articles").fetchall()]
+        facts = con.execute("select article_id, metric, sector, product, value, change_pct, change_base, period_end "
+                            "from ingest.observations").fetchall()
+    finally:
+        con.close()
+    assert sorted(ids) == sorted(e["article_id"] for e in EVENTS), "every article exactly once"
+    assert len(facts) == len(set(facts)) == len(EXPECTED_FACTS), "every fact exactly once"
+    assert set(facts) == EXPECTED_FACTS
+
+
+@pytest.mark.parametrize("kill_at", KILL_POINTS)
+def test_sigkill_at_each_point_then_restart_loses_and_doubles_nothing(broker, tmp_path, kill_at):
+    warehouse = tmp_path / "w.duckdb"
+    killed = child(broker, warehouse, kill_at, group=f"kill-{kill_at}")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    restarted = child(broker, warehouse, "none", group=f"kill-{kill_at}")
+    assert restarted.returncode == 0, restarted.stderr[-2000:]
+    assert_exactly_once(warehouse)
+
+
+def test_random_kills_in_a_bounded_loop(broker, tmp_path):
+    warehouse, rng, kills = tmp_path / "w.duckdb", random.Random(20261123), 0
+    env = {**os.environ, "VNINDUSTRY_GROUP": "random-kills", "PYTHONPATH": str(REPO)}
+    for _ in range(RANDOM_KILLS):
+        process = subprocess.Popen([sys.executable, str(CHILD), broker, str(warehouse), "slow"], env=env, cwd=REPO,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(1.0, 6.0))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait(timeout=30)
+    final = child(broker, warehouse, "none", group="random-kills")
+    assert final.returncode == 0, final.stderr[-2000:]
+    assert_exactly_once(warehouse)
+    print(f"random kills: {kills} of {RANDOM_KILLS} runs killed, then one clean restart")
+
+
+def test_replay_from_offset_zero_and_duplicate_publishes_add_nothing(broker, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    settings = settings_from_env(broker, {"VNINDUSTRY_GROUP": "replay-1"})
+    run_consumer(settings, warehouse, batch_size=7)
+    assert_exactly_once(warehouse)
+    # another group reads the whole topic again from offset 0; the same article published twice
+    publish(EVENTS[:3], settings)
+    replay = run_consumer(settings_from_env(broker, {"VNINDUSTRY_GROUP": "replay-2"}), warehouse, batch_size=11)
+    assert replay.records == len(EVENTS) + 3 and (replay.articles, replay.observations) == (0, 0)
+    assert_exactly_once(warehouse)
+
+
+def test_two_consumers_in_one_group_share_partitions_through_a_rebalance(tmp_path):
+    with embedded_broker() as address:
+        settings = settings_from_env(address, {"VNINDUSTRY_GROUP": "pair"})
+        ensure_topics(settings)
+        publish(EVENTS, settings)
+        warehouse = tmp_path / "w.duckdb"
+        staging.connect(warehouse).close()
+        reports = {}
+
+        def consume(name, delay):
+            time.sleep(delay)
+            reports[name] = run_consumer(settings, warehouse, batch_size=2, poll_timeout_ms=500)
+
+        first = threading.Thread(target=consume, args=("first", 0))
+        second = threading.Thread(target=consume, args=("second", 1.0))  # joins later: a rebalance
+        first.start(), second.start()
+        first.join(120), second.join(120)
+        assert set(reports) == {"first", "second"}
+        assert_exactly_once(warehouse)
+        assert reports["first"].records + reports["second"].records >= len(EVENTS)
+        assert reports["first"].partitions and reports["second"].partitions
+        assert not set(reports["first"].partitions) & set(reports["second"].partitions)
+
+
+def test_marts_after_kills_equal_marts_of_a_clean_run(broker, tmp_path):
+    from flows.transform import run_dbt
+
+    recovered, clean = tmp_path / "recovered" / "w.duckdb", tmp_path / "clean" / "w.duckdb"
+    assert child(broker, recovered, "mid_transaction", group="marts-a").returncode == -signal.SIGKILL
+    assert child(broker, recovered, "after_db_commit", group="marts-a").returncode == -signal.SIGKILL
+    assert child(broker, recovered, "none", group="marts-a").returncode == 0
+    assert child(broker, clean, "none", group="marts-b").returncode == 0
+    tables = {}
+    for name, path in (("recovered", recovered), ("clean", clean)):
+        run_dbt(["build", "--quiet"], path)
+        con = duckdb.connect(str(path), read_only=True)
+        tables[name] = {
+            "fct_observations": sorted(con.execute("select * exclude (loaded_at) from marts.fct_observations").fetchall()),
+            "fct_province_year_sector": sorted(con.execute(
+                "select * exclude (observation_id, article_id) from marts.fct_province_year_sector").fetchall(), key=repr),
+            "fct_product_output": sorted(con.execute("select * from marts.fct_product_output").fetchall(), key=repr),
+        }
+        con.close()
+    assert tables["recovered"] == tables["clean"]
+
+
+BAD_PAYLOADS = {
+    b"not json at all": "decode",
+    b"\xff\xfe\xfa invalid utf-8": "decode",
+    json.dumps({"schema_version": 99, "article_id": "ab" * 8}).encode(): "validate",
+    json.dumps({"schema_version": 1, "article_id": "ab" * 8, "title": "t", "ingested_at": "2024-01-01T00:00:00"}).encode(): "validate",
+    json.dumps({"schema_version": 1, "article_id": "ab" * 8, "title": "t", "body": ["x"], "ingested_at": "2024-01-01T00:00:00"}).encode(): "validate",
+    json.dumps({"schema_version": 1, "article_id": "cd" * 8, "title": "t", "body": "x" * 10_000_000, "ingested_at": "2024-01-01T00:00:00"}).encode(): "validate",
+    json.dumps({"schema_version": 1, "article_id": "ef" * 8, "title": "t", "body": "Năm 2020\x00\x1b tăng 5%", "ingested_at": "2024-01-01T00:00:00"}).encode(): "validate",
+}
+
+
+def test_bad_input_goes_to_the_dlq_and_rejected_and_the_rest_of_the_batch_loads(tmp_path, monkeypatch):
+    from flows import batch as batch_module
+    from flows.ingest import ingest_flow
+
+    real_parse = batch_module.parse_article
+
+    def parse_or_explode(event):  # an article the reader cannot read
+        if "READER-BREAKS-HERE" in event["body"]:
+            raise RuntimeError("reader failure injected by the test")
+        return real_parse(event)
+
+    monkeypatch.setattr(batch_module, "parse_article", parse_or_explode)
+    with embedded_broker() as address:
+        settings = settings_from_env(address, {})
+        ensure_topics(settings)
+        producer = KafkaProducer(bootstrap_servers=address, acks="all", max_request_size=16 * 1024 * 1024)
+        good = EVENTS[:4]
+        breaking = build_event("Bài lỗi", "Năm 2020 READER-BREAKS-HERE tăng 5%")
+        payloads = [json.dumps(e, ensure_ascii=False).encode() for e in good[:2]] + list(BAD_PAYLOADS) + \
+                   [json.dumps(breaking).encode()] + [json.dumps(e, ensure_ascii=False).encode() for e in good[2:]]
+        for i, payload in enumerate(payloads):
+            producer.send(settings.articles_topic, key=f"k{i}".encode(), value=payload, partition=0)
+        producer.flush()
+        producer.close()
+        warehouse = tmp_path / "w.duckdb"
+        result = ingest_flow(bootstrap_servers=address, warehouse=str(warehouse), batch_size=len(payloads))
+        assert (result["articles"], result["rejected"]) == (4, len(BAD_PAYLOADS) + 1)
+
+        dead = read_topic(address, settings.dlq_topic)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    phases = con.execute("select phase, count(*) from ingest.rejected group by 1 order by 1").fetchall()
+    con.close()
+    expected = {}
+    for phase in list(BAD_PAYLOADS.values()) + ["parse"]:
+        expected[phase] = expected.get(phase, 0) + 1
+    assert dict(phases) == expected
+    assert len(dead) == len(BAD_PAYLOADS) + 1
+    assert all(dict(r.headers)["dlq_reason"] and dict(r.headers)["dlq_phase"] for r in dead)
+    print(f"bad input: {len(dead)} to articles.dlq, rejected by phase {dict(phases)}, 4 good articles loaded")
+
+
+def test_broker_down_at_start_retries_with_back_off_then_exits_non_zero():
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9", "VNINDUSTRY_CONNECT_ATTEMPTS": "3",
+           "VNINDUSTRY_CONNECT_BACKOFF_S": "0.2"}
+    started = time.monotonic()
+    result = subprocess.run([str(Path(sys.executable).parent / "vnindustry"), "ingest"], env=env, cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    output = result.stdout + result.stderr
+    assert "attempt 1/3" in output and "attempt 2/3" in output
+    assert "cannot reach Kafka at 127.0.0.1:9 after 3 attempts" in " ".join(output.split())
+    assert time.monotonic() - started >= 0.6  # 0.2 s then 0.4 s of back-off
+
+
+def test_bi_readers_of_the_published_copy_are_never_blocked(broker, tmp_path):
+    from flows.ingest import ingest_flow
+    from flows.transform import transform_flow
+
+    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    settings = {"warehouse": str(warehouse), "publish_dir": str(published)}
+    ingest_flow(bootstrap_servers=broker, warehouse=str(warehouse))
+    transform_flow(**settings)
+    reader = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
+    before = reader.execute("select count(*) from fct_observations").fetchall()[0][0]
+    extra = build_event("Tin mới", "Năm 2021, giá trị sản xuất công nghiệp tỉnh Cao Bằng đạt 5.000 tỷ đồng.")
+    publish([extra], settings_from_env(broker, {}))
+    ingest_flow(bootstrap_servers=broker, warehouse=str(warehouse))  # a new load and build while BI holds the copy
+    transform_flow(**settings)
+    assert reader.execute("select count(*) from fct_observations").fetchall()[0][0] == before  # its snapshot
+    reader.close()
+    fresh = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
+    assert fresh.execute("select count(*) from fct_observations").fetchall()[0][0] == before + 1
+    fresh.close()
