@@ -34,7 +34,7 @@ class IngestReport:
     articles: int = 0
     observations: int = 0
     rejected: int = 0
-    partitions: list[int] = field(default_factory=list)
+    partitions: list[int] = field(default_factory=list)  # partitions it consumed records from
 
 
 def make_consumer(settings: KafkaSettings, batch_size: int) -> KafkaConsumer:
@@ -110,6 +110,30 @@ def commit(consumer: KafkaConsumer, batch: Batch) -> bool:
         return False
 
 
+class EndSeenAtStart:
+    """Where batch mode stops: per partition, the larger of the listed end offset and the first
+    high watermark a fetch reports (Tansu lists the base offset of the last batch + 1, while its
+    fetch responses carry the true high watermark). Until a fetch reports one, not reached."""
+
+    def __init__(self, consumer: KafkaConsumer):
+        self.consumer = consumer
+        self.listed: dict[TopicPartition, int] = {}
+        self.settled: dict[TopicPartition, int] = {}
+
+    def track(self, assignment) -> None:
+        new = [tp for tp in assignment if tp not in self.listed]
+        if new:
+            self.listed.update(self.consumer.end_offsets(new))
+
+    def reached(self, tp: TopicPartition) -> bool:
+        if tp not in self.settled:
+            highwater = self.consumer.highwater(tp)
+            if highwater is None:
+                return False
+            self.settled[tp] = max(self.listed.get(tp, 0), highwater)
+        return self.consumer.position(tp) >= self.settled[tp]
+
+
 def run_consumer(
     settings: KafkaSettings,
     warehouse: Path,
@@ -135,16 +159,14 @@ def run_consumer(
     listener = OffsetsFromWarehouse(
         consumer, lambda: staging.stored_offsets(con, cluster_id, settings.group_id, settings.articles_topic)
     )
-    targets: dict[TopicPartition, int] = {}
+    end = EndSeenAtStart(consumer)
     started = time.monotonic()
     try:
         consumer.subscribe([settings.articles_topic], listener=listener)
         while True:
             polled = consumer.poll(timeout_ms=poll_timeout_ms, max_records=batch_size)
             assignment = consumer.assignment()
-            new = [tp for tp in assignment if tp not in targets]
-            if new:
-                targets.update(consumer.end_offsets(new))
+            end.track(assignment)
             records = [r for tp in sorted(polled, key=lambda t: t.partition) for r in polled[tp]]
             if records:
                 batch = process(records)
@@ -154,6 +176,7 @@ def run_consumer(
                 commit(consumer, batch)
                 report.batches += 1
                 report.records += len(records)
+                report.partitions = sorted(set(report.partitions) | {r.partition for r in records})
                 report.articles += result.articles
                 report.observations += result.observations
                 report.rejected += result.rejected
@@ -162,11 +185,10 @@ def run_consumer(
                 continue
             if follow:
                 continue
-            if assignment and all(consumer.position(tp) >= targets.get(tp, 0) for tp in assignment):
+            if assignment and all(end.reached(tp) for tp in assignment):
                 break
             if not assignment and time.monotonic() - started > assignment_timeout_s:
                 raise TimeoutError(f"no partition of {settings.articles_topic!r} was assigned within {assignment_timeout_s:.0f}s")
-        report.partitions = sorted(tp.partition for tp in consumer.assignment())
     finally:
         consumer.close()
         producer.close()
