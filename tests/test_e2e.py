@@ -3,7 +3,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -17,7 +16,7 @@ from producers.broker import embedded_broker
 from producers.kafka_settings import settings_from_env
 from producers.publish import publish
 from producers.topics import ensure_topics
-from vnindustry.events import build_event, encode_event, split_title
+from vnindustry.events import build_event, split_title
 from vnindustry.reader import parse_article
 
 pytestmark = pytest.mark.e2e

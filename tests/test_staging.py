@@ -1,7 +1,6 @@
 from pathlib import Path
 from types import SimpleNamespace
 
-import duckdb
 import pytest
 
 from conftest import SEEDS

@@ -6,6 +6,7 @@ figures) -> here: resolve context across sentences and validate into the contrac
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from vnindustry.contract import PARSER_VERSION, Observation
 from vnindustry.reader.numbers import find_quantities
 from vnindustry.reader.periods import Period, find_dateline, find_periods, resolve_year
 from vnindustry.reader.places import Place, find_places, geo_for
-from vnindustry.reader.roles import Phrase, Reading, find_phrases, read_roles
+from vnindustry.reader.roles import Phrase, find_phrases, read_roles
 from vnindustry.reader.statements import Statement, group_statements, is_product_statement
 from vnindustry.reader.subjects import PHYSICAL_UNITS, find_subjects, product_info
 from vnindustry.reader.text import Sentence, nfc, search_form, segment
@@ -196,7 +197,7 @@ def _resolve_sentence(fact: SentenceFacts, context: Context, article: Article, a
     for statement in fact.statements:
         named_before = [c for c in sector_cues if c.end <= statement.start]
         last_named = _sector_of(named_before[-1]) if named_before else context.sector
-        resolved = _resolve_statement(statement, fact, previous, parent, last_named, context)
+        resolved = _resolve_statement(statement, fact, previous, parent, last_named)
         if resolved is None:
             continue
         named_bases = [r.base for r in statement.readings if r.role == "change" and r.base]
@@ -232,7 +233,7 @@ def _is_horizon(search: str, period: Period) -> bool:
     return before.endswith(HORIZON_WORDS)
 
 
-def _resolve_statement(statement, fact, previous, parent, last_named, context) -> Optional[Resolved]:
+def _resolve_statement(statement, fact, previous, parent, last_named) -> Optional[Resolved]:
     subject = statement.subject
     if subject.not_fact:
         return None
@@ -286,20 +287,12 @@ def _status(fact: SentenceFacts, statement: Statement) -> Optional[str]:
     """The status word nearest before the statement's first figure, outside base/plan phrases."""
     text = fact.search[: statement.start]
     best: Optional[tuple[int, str]] = None
-    for phrase, value, _ in vocabulary("status"):
-        for position in _word_positions(text, phrase):
-            if any(p.start <= position < p.end for p in fact.phrases):
-                continue
-            if best is None or position > best[0] or (position == best[0]):
-                if best is None or position > best[0]:
-                    best = (position, value)
+    for phrase, value, _ in vocabulary("status"):  # longest phrase first: `ước thực hiện` before `thực hiện`
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+            inside_phrase = any(p.start <= match.start() < p.end for p in fact.phrases)
+            if not inside_phrase and (best is None or match.start() > best[0]):
+                best = (match.start(), value)
     return best[1] if best else None
-
-
-def _word_positions(text: str, phrase: str) -> list[int]:
-    import re
-
-    return [m.start() for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
 
 
 def _free_base(fact: SentenceFacts, statement: Statement) -> Optional[str]:
@@ -360,7 +353,7 @@ def _observations(statement, resolved, fact, periods, context, article, article_
                 change_pct=change.change_pct if change else None,
                 change_base=base if change else None,
                 plan_pct=plan,
-                status=resolved.status if metric != "growth_contribution" or resolved.status else "actual",
+                status=resolved.status,
                 price_basis=price,
                 evidence=sentence.text,
                 span=(sentence.start, sentence.end),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from vnindustry.reference import load_table, split_list
+from vnindustry.reference import load_table
 from vnindustry.reader.text import search_form
 from vnindustry.vocabulary import cues
 
@@ -84,6 +84,3 @@ def geo_for(code: Optional[str], period_end: str) -> tuple[Optional[str], Option
         return row["successor_2025_code"], row["successor_2025_name"]
     return code, row["name"]
 
-
-def successor_codes() -> dict[str, list[str]]:
-    return {r["code"]: split_list(r["merged_codes"]) for r in load_table("provinces_2025")}
