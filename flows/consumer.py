@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+import duckdb
 from kafka import ConsumerRebalanceListener, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
@@ -146,7 +147,7 @@ def run_consumer(
     *,
     process: Callable[[list], Batch] = process_records,
     dead_letter: Callable[[KafkaProducer, KafkaSettings, Batch], int] = send_to_dlq,
-    store: Optional[Callable[[Batch], StoreResult]] = None,
+    store: Callable[[duckdb.DuckDBPyConnection, Batch, str], StoreResult] = staging.store_batch,
     on_batch: Optional[Callable[[IngestReport], None]] = None,
 ) -> IngestReport:
     """Consume to the high watermark seen at start (or forever with `follow`)."""
@@ -155,7 +156,6 @@ def run_consumer(
     con = staging.connect(warehouse)
     consumer = make_consumer(settings, batch_size)
     producer = KafkaProducer(acks="all", enable_idempotence=True, **settings.client_config())
-    store = store or (lambda batch: staging.store_batch(con, batch, settings.group_id))
     if cluster_id.startswith(EMBEDDED_CLUSTER_PREFIX):
         staging.forget_other_offsets(con, EMBEDDED_CLUSTER_PREFIX, cluster_id)
     listener = OffsetsFromWarehouse(
@@ -175,7 +175,7 @@ def run_consumer(
                 batch = process(records)
                 batch.cluster_id = cluster_id
                 dead_letter(producer, settings, batch)
-                result = store(batch)
+                result = store(con, batch, settings.group_id)
                 commit(consumer, batch)
                 report.batches += 1
                 report.records += len(records)

@@ -9,7 +9,7 @@ from prefect.cache_policies import NONE
 from flows import consumer as loop
 from flows import settings as config
 from flows.batch import process_records
-from flows.staging import Batch, StoreResult, connect, store_batch
+from flows.staging import Batch, StoreResult, store_batch
 
 
 @task(name="parse-batch", cache_policy=NONE)
@@ -38,23 +38,13 @@ def ingest_flow(
     settings = config.kafka(bootstrap_servers)
     path = config.warehouse_path(warehouse)
     logger = get_run_logger()
-    holder: dict = {}
-
-    def store_with_task(batch: Batch) -> StoreResult:
-        if "con" not in holder:
-            holder["con"] = connect(path)
-        return store(holder["con"], batch, settings.group_id)
 
     def report_batch(report: loop.IngestReport) -> None:
         logger.info("batch %d: %d records, %d articles, %d facts, %d rejected so far",
                     report.batches, report.records, report.articles, report.observations, report.rejected)
 
-    try:
-        report = loop.run_consumer(
-            settings, path, batch_size=batch_size, follow=follow,
-            process=parse_batch, dead_letter=dead_letter, store=store_with_task, on_batch=report_batch,
-        )
-    finally:
-        if "con" in holder:
-            holder["con"].close()
+    report = loop.run_consumer(
+        settings, path, batch_size=batch_size, follow=follow,
+        process=parse_batch, dead_letter=dead_letter, store=store, on_batch=report_batch,
+    )
     return report.__dict__

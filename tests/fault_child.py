@@ -47,12 +47,8 @@ def insert_then_die(con, table, rows, columns):
 
 if kill_at == "mid_transaction":
     staging._insert = insert_then_die
-con = {}
-
-
-def store(batch):
-    con.setdefault("c", staging.connect(warehouse))
-    result = staging.store_batch(con["c"], batch, settings.group_id)
+def store(con, batch, group):
+    result = staging.store_batch(con, batch, group)
     if batches["n"] == 2 and kill_at == "after_db_commit":
         die()  # the warehouse has the batch; Kafka was never told
     return result

@@ -178,3 +178,10 @@ def test_place_names_holding_cue_words_are_not_cues(read):
     assert (r["geo_code"], r["value"], r["change_pct"]) == ("04", 5000.0, None)
     [r] = read("Năm 2021, giá trị sản xuất công nghiệp thị xã Móng Cái tăng 12%.")
     assert r["geo_code"] == "22"
+
+
+def test_metric_phrases_match_despite_tone_typos(read):
+    [r] = read("Năm 2022, tốc độ tăng trương kinh tế khu vực công nghiệp tỉnh Hà Giang tăng 6,5% so với năm trước.")
+    assert (r["metric"], r["sector"], r["change_pct"]) == ("value_added", "industry", 6.5)
+    [r] = read("Năm 2022, gía trị sàn xuất công nghiệp tỉnh Hà Giang đạt 3.000 tỷ đồng.")
+    assert (r["metric"], r["value"]) == ("production_value", 3000.0)

@@ -18,9 +18,8 @@ from vnindustry.reader.periods import Period, find_dateline, find_periods, resol
 from vnindustry.reader.places import Place, find_places, geo_for
 from vnindustry.reader.roles import Phrase, find_phrases, read_roles
 from vnindustry.reader.statements import Statement, group_statements, is_product_statement
-from vnindustry.reader.subjects import PHYSICAL_UNITS, find_subjects, product_info
-from vnindustry.reader.text import Sentence, nfc, search_form, segment
-from vnindustry.reference import load_table
+from vnindustry.reader.subjects import PHYSICAL_UNITS, division_section, find_subjects, product_info
+from vnindustry.reader.text import Sentence, lower_same_length, nfc, search_form, segment
 from vnindustry.vocabulary import cues as vocabulary
 
 __all__ = ["parse_article", "PARSER_VERSION"]
@@ -73,7 +72,6 @@ class Resolved:
 
 @dataclass
 class Article:
-    body: str
     published: Optional[date]
     stated_years: list[tuple[int, int]] = field(default_factory=list)
     dominant_place: Optional[str] = None
@@ -84,19 +82,19 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
     body = nfc(event.get("body") or "")
     title = nfc(event.get("title") or "")
     search = search_form(body)
-    article = Article(body, _published(event.get("published_at")) or find_dateline(search))
+    article = Article(_published(event.get("published_at")) or find_dateline(search))
     facts = [_read_sentence(body, search, s) for s in segment(body)]
     for fact in facts:
         article.stated_years.extend(
-            (fact.sentence.start + p.start, p.last_year or p.year) for p in _all_periods(fact) if p.year
+            (fact.sentence.start + p.start, p.last_year or p.year) for p in _periods_outside(fact, STATED_YEAR_EXCLUDES) if p.year
         )
     article.dominant_place = _dominant_place(title, facts)
     observations: list[Observation] = []
     context = Context()
     for fact in facts:
         observations.extend(_resolve_sentence(fact, context, article, str(event.get("article_id") or "")))
-    headline_end = len(title) if title and body.lstrip().startswith(title) else 0
-    return _deduplicate(observations, body.index(title) + headline_end if headline_end else 0)
+    headline_end = body.index(title) + len(title) if title and body.lstrip().startswith(title) else 0
+    return _deduplicate(observations, headline_end)
 
 
 def _published(value: Any) -> Optional[date]:
@@ -158,15 +156,15 @@ def _is_breakdown(text: str) -> bool:
     return any(stripped.startswith(p) and not stripped[len(p) : len(p) + 1].isalnum() for p, _, _ in vocabulary("breakdown"))
 
 
-def _all_periods(fact: SentenceFacts) -> list[Period]:
-    """Period mentions whose years are stated years (base phrases name other years)."""
-    bases = [p for p in fact.phrases if p.kind in ("change_base", "price_basis")]
-    return [p for p in fact.periods if not any(b.start < p.end and p.start < b.end for b in bases)]
+def _periods_outside(fact: SentenceFacts, kinds: tuple[str, ...]) -> list[Period]:
+    """Period mentions not inside a phrase of these kinds: a base (`so với cùng kỳ năm 2018`) names
+    another year; a plan (`kế hoạch cả năm 2021`) states a year but does not date the figure."""
+    phrases = [p for p in fact.phrases if p.kind in kinds]
+    return [p for p in fact.periods if not any(b.start < p.end and p.start < b.end for b in phrases)]
 
 
-def _own_periods(fact: SentenceFacts) -> list[Period]:
-    """Periods that date the sentence's figures (not those inside base, plan or price phrases)."""
-    return [p for p in fact.periods if not any(b.start < p.end and p.start < b.end for b in fact.phrases)]
+STATED_YEAR_EXCLUDES = ("change_base", "price_basis")
+DATING_EXCLUDES = ("change_base", "price_basis", "plan")
 
 
 def _dominant_place(title: str, facts: list[SentenceFacts]) -> Optional[str]:
@@ -189,7 +187,7 @@ def _resolve_sentence(fact: SentenceFacts, context: Context, article: Article, a
     sentence = fact.sentence
     if sentence.paragraph != context.paragraph:
         context.paragraph, context.paragraph_place = sentence.paragraph, None
-    periods = _own_periods(fact)
+    periods = _periods_outside(fact, DATING_EXCLUDES)
     observations: list[Observation] = []
     previous: Optional[Resolved] = None
     parent = context.parent if fact.breakdown else None
@@ -223,9 +221,7 @@ def _resolve_sentence(fact: SentenceFacts, context: Context, article: Article, a
 
 
 def _sector_of(cue) -> str:
-    if cue.kind == "division":
-        return next(r["section"] for r in load_table("vsic_divisions") if r["code"] == cue.value)
-    return cue.value
+    return division_section(cue.value) if cue.kind == "division" else cue.value
 
 
 def _is_horizon(search: str, period: Period) -> bool:
@@ -238,12 +234,12 @@ def _resolve_statement(statement, fact, previous, parent, last_named) -> Optiona
     if subject.not_fact:
         return None
     value = statement.value()
+    status = _status(fact, statement) or (parent.status if parent else None) or "actual"
     if value is not None and value.role == "contribution":
         sector = last_named if subject.anaphora else subject.sector or (previous.sector if previous else None)
-        status = _status(fact, statement) or (parent.status if parent else None) or "actual"
         return Resolved("growth_contribution", status, None, sector, False) if sector else None
     product = is_product_statement(statement) or (
-        previous is not None and previous.product and not subject.named and statement.value() is None
+        previous is not None and previous.product and not subject.named and value is None
     )
     if product:
         metric = "inventory" if subject.metric == "inventory" else "output"
@@ -254,7 +250,7 @@ def _resolve_statement(statement, fact, previous, parent, last_named) -> Optiona
             metric = _inherited_metric(statement, previous, parent)
         sector = subject.sector
         if subject.division:
-            sector = next(r["section"] for r in load_table("vsic_divisions") if r["code"] == subject.division)
+            sector = division_section(subject.division)
         if subject.anaphora:
             sector = last_named
         if sector is None and not subject.named and previous is not None:
@@ -265,7 +261,6 @@ def _resolve_statement(statement, fact, previous, parent, last_named) -> Optiona
             sector = "industry"
     if metric is None:
         return None
-    status = _status(fact, statement) or (parent.status if parent else None) or "actual"
     base = _free_base(fact, statement) or (previous.base if previous else None) or (parent.base if parent else None)
     return Resolved(metric, status, base, sector, product)
 
@@ -368,7 +363,7 @@ def _as_written(fact: SentenceFacts, statement: Statement, name: str) -> str:
     position = fact.search.rfind(name, 0, statement.region_end)
     if position < 0:
         return name
-    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in fact.sentence.text[position : position + len(name)])
+    return lower_same_length(fact.sentence.text[position : position + len(name)])
 
 
 def _tidy(value: float) -> float:

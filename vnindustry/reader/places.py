@@ -73,13 +73,18 @@ def find_places(original: str, search: str) -> list[Place]:
     return sorted(places, key=lambda p: p.start)
 
 
+@lru_cache(maxsize=None)
+def _provinces_by_code() -> dict[str, dict[str, str]]:
+    return {r["code"]: r for r in load_table("provinces")}
+
+
 def geo_for(code: Optional[str], period_end: str) -> tuple[Optional[str], Optional[str]]:
     """(geo_code, geo_name) in the province list in force at the end of the period."""
     if code is None:
         return None, None
     if code == "VN":
         return NATIONAL
-    row = next(r for r in load_table("provinces") if r["code"] == code)
+    row = _provinces_by_code()[code]
     if period_end > "2025-06":
         return row["successor_2025_code"], row["successor_2025_name"]
     return code, row["name"]

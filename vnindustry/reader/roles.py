@@ -82,9 +82,9 @@ def _level_before() -> re.Pattern:
 _LIST_JOIN = re.compile(search_form(r"\s*(?:,|;|và|,\s*và)\s*"))
 
 
-def previous_quantity_end(quantities: list[Quantity], q: Quantity) -> int:
-    index = quantities.index(q)
-    return quantities[index - 1].end if index else -1
+def _signed(direction: str, number: float) -> float:
+    """The change in percent a verb gives a number: tăng 5% -> 5, giảm 5% -> -5, bằng 95% -> -5."""
+    return round({"up": number, "down": -number, "index": number - 100}[direction], 6)
 
 
 def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], growth_subject) -> list[Reading]:
@@ -107,11 +107,9 @@ def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], g
         base = after_phrase.value if after_phrase and after_phrase.kind == "change_base" else None
         end = after_phrase.end if after_phrase else q.end
         verb = _verb_before().search(before)
-        listed = last_direction and readings and readings[-1].quantity.end == previous_quantity_end(quantities, q)
-        if q.kind == "percent" and not verb and listed and _LIST_JOIN.fullmatch(since_previous):
+        if q.kind == "percent" and not verb and last_direction and _LIST_JOIN.fullmatch(since_previous):
             # `lần lượt tăng 5,1%, 12,3% và 8,8%`: later items share the first one's verb
-            change = {"up": q.number, "down": -q.number, "index": q.number - 100}[last_direction]
-            readings.append(Reading(q, "change", round(change, 6), base, end))
+            readings.append(Reading(q, "change", _signed(last_direction, q.number), base, end))
             continue
         last_direction = verbs[verb.group(1)] if verb and q.kind == "percent" and verbs[verb.group(1)] != "times" else None
         contributes = re.findall(rf"(?<!\w)({contribution})(?!\w)", since_previous)
@@ -124,15 +122,14 @@ def read_roles(search: str, quantities: list[Quantity], phrases: list[Phrase], g
             direction = verbs[verb.group(1)]
             if direction == "times":
                 continue
-            change = {"up": q.number, "down": -q.number, "index": q.number - 100}[direction]
-            readings.append(Reading(q, "change", round(change, 6), base, end))
+            readings.append(Reading(q, "change", _signed(direction, q.number), base, end))
         elif q.kind == "times" and verb and verbs[verb.group(1)] == "times":
             readings.append(Reading(q, "change", round((q.number - 1) * 100, 6), base, end))
         elif q.kind == "percent" and _level_before().search(before):
             if growth_subject(q.start):
                 readings.append(Reading(q, "change", q.number, base, end))
             elif base is not None:
-                readings.append(Reading(q, "change", round(q.number - 100, 6), base, end))
+                readings.append(Reading(q, "change", _signed("index", q.number), base, end))
         elif q.kind == "amount" and not verb:
             readings.append(Reading(q, "value", end=q.end))
     return readings

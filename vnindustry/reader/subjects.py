@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Optional
 
 from vnindustry.reference import load_table, split_list
-from vnindustry.reader.text import search_form
+from vnindustry.reader.text import search_form, toneless
 from vnindustry.vocabulary import cues
 
 PHYSICAL_UNITS = {"tonne", "m3", "kwh", "litre", "m2", "piece", "pair"}
@@ -57,8 +57,8 @@ def _matcher(kind: str) -> tuple[re.Pattern, dict[str, tuple[str, str, int]]]:
     """One compiled alternation per vocabulary group, longest phrase first."""
     if kind == "what":
         entries = {p: (k, v, 0) for p, k, v in _what_vocabulary()}
-    elif kind == "metric":
-        entries = {p: ("not_fact" if v == "nonfact" else "metric", v, w) for p, v, w in cues("metric")}
+    elif kind == "metric":  # metric phrases are matched without tones (see find_subjects)
+        entries = {toneless(p): ("not_fact" if v == "nonfact" else "metric", v, w) for p, v, w in cues("metric")}
     else:
         entries = {p: ("anaphora", v, 0) for p, v, _ in cues("anaphora")}
     return _pattern(tuple(sorted(entries, key=len, reverse=True))), entries
@@ -69,10 +69,16 @@ def find_subjects(search: str) -> list[Cue]:
     found: list[Cue] = []
     for group in ("what", "metric", "anaphora"):
         pattern, entries = _matcher(group)
-        for match in pattern.finditer(search):
+        for match in pattern.finditer(toneless(search) if group == "metric" else search):
             kind, value, weight = entries[match.group(1)]
             found.append(Cue(match.start(), match.end(), kind, value, weight))
     return sorted(found, key=lambda c: (c.start, -c.end))
+
+
+@lru_cache(maxsize=None)
+def division_section(code: str) -> str:
+    """The VSIC section (B-E) of a level-2 division."""
+    return {r["code"]: r["section"] for r in load_table("vsic_divisions")}[code]
 
 
 @lru_cache(maxsize=None)

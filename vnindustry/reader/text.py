@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 # Old- and new-style tone placement ("hoà" / "hòa", "thuỷ" / "thủy") fold to one form.
@@ -30,12 +31,30 @@ _TONE_PAIR = re.compile(f"o[{_TONED_A}{_TONED_E}]|(?<!q)u[{_TONED_Y}]")
 _SPACES = {ord(c): " " for c in "\t\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"}
 
 
+def lower_same_length(text: str) -> str:
+    """Lower case, keeping the few characters that would lower-case to two (İ) as they are."""
+    low = text.lower()
+    return low if len(low) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
+
+
+@lru_cache(maxsize=4096)
+def _toneless_char(ch: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if c not in _TONE_MARKS)
+    return unicodedata.normalize("NFC", base) if base else ch
+
+
+def toneless(text: str) -> str:
+    """Tone marks dropped, vowel marks kept (`trưởng`, `trương` -> `trương`); same length, so a
+    typo in tones (common in news) still matches a phrase."""
+    return "".join(_toneless_char(ch) if ord(ch) > 127 else ch for ch in text)
+
+
 def search_form(text: str) -> str:
     """Lower-case, one tone placement, plain spaces; same length as `text` (offsets carry over)."""
-    low = text.lower()
-    if len(low) != len(text):  # a few characters lower-case to two (İ): keep those as they are
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return _TONE_PAIR.sub(lambda m: _SWAPS[m.group(0)], low.translate(_SPACES))
+    return _TONE_PAIR.sub(lambda m: _SWAPS[m.group(0)], lower_same_length(text).translate(_SPACES))
 
 
 _BOILERPLATE = re.compile(
