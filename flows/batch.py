@@ -27,6 +27,7 @@ class Record(Protocol):
 def observation_id(obs: Observation) -> str:
     data = obs.record()
     data.pop("evidence")
+    data.pop("attachment")
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
@@ -34,8 +35,14 @@ def observation_rows(observations: list[Observation], loaded_at=None) -> list[di
     loaded_at = loaded_at or now()
     rows = []
     for obs in observations:
-        row = obs.model_dump(exclude={"span"})
-        row.update(observation_id=observation_id(obs), span_start=obs.span[0], span_end=obs.span[1], loaded_at=loaded_at)
+        row = obs.model_dump(exclude={"span", "attachment"})
+        row.update(
+            observation_id=observation_id(obs),
+            span_start=obs.span[0],
+            span_end=obs.span[1],
+            attachment=json.dumps(obs.attachment, sort_keys=True),
+            loaded_at=loaded_at,
+        )
         rows.append(row)
     return rows
 

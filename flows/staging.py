@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.observations (
     span_start INTEGER NOT NULL,
     span_end INTEGER NOT NULL,
     parser_version VARCHAR NOT NULL,
+    attachment JSON,
     loaded_at TIMESTAMPTZ NOT NULL
 );
 CREATE TABLE IF NOT EXISTS {SCHEMA}.rejected (
@@ -86,7 +87,7 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.kafka_offsets (
 OBSERVATION_COLUMNS = [
     "observation_id", "article_id", "geo_code", "geo_name", "period_start", "period_end", "sector",
     "division", "product", "metric", "value", "unit", "bound", "change_pct", "change_base", "plan_pct",
-    "status", "price_basis", "evidence", "span_start", "span_end", "parser_version", "loaded_at",
+    "status", "price_basis", "evidence", "span_start", "span_end", "parser_version", "attachment", "loaded_at",
 ]
 ARTICLE_COLUMNS = [
     "article_id", "topic", "partition", "offset", "message_key", "headers", "event", "title", "body",

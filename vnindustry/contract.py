@@ -55,6 +55,10 @@ class Observation(BaseModel):
     evidence: str
     span: tuple[int, int]
     parser_version: str = PARSER_VERSION
+    attachment: dict[str, str] = Field(default_factory=dict)
+    """How the figure was grounded: for each of subject, period, place, status, base and price
+    basis, the unit that gave it (`own`, `clause`, `sentence`, `lead_in`, `topic`, `title`,
+    `dateline`, `published`...), so a wrong row can be explained from the warehouse."""
 
     @model_validator(mode="after")
     def _consistent(self) -> "Observation":

@@ -36,6 +36,7 @@ select
     located.span_start,
     located.span_end,
     located.parser_version,
+    located.attachment,
     articles.title as article_title,
     articles.url as article_url,
     articles.source as article_source,

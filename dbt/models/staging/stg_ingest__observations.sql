@@ -23,5 +23,6 @@ select
     span_start,
     span_end,
     parser_version,
+    attachment,
     loaded_at
 from {{ source('ingest', 'observations') }}
