@@ -19,6 +19,7 @@ from kafka.structs import OffsetAndMetadata
 
 from flows import staging
 from flows.batch import process_records
+from flows.lake import Lake
 from flows.staging import Batch, StoreResult
 from producers.broker import EMBEDDED_CLUSTER_PREFIX
 from producers.connection import wait_for_cluster
@@ -37,6 +38,7 @@ class IngestReport:
     observations: int = 0
     rejected: int = 0
     partitions: list[int] = field(default_factory=list)  # partitions it consumed records from
+    commit_retries: int = 0  # lake commits retried after a write conflict with another writer
 
 
 def make_consumer(settings: KafkaSettings, batch_size: int) -> KafkaConsumer:
@@ -138,7 +140,7 @@ class EndSeenAtStart:
 
 def run_consumer(
     settings: KafkaSettings,
-    warehouse: Path,
+    warehouse: "Lake | Path",
     batch_size: int = 500,
     follow: bool = False,
     poll_timeout_ms: int = 1000,
@@ -153,7 +155,7 @@ def run_consumer(
     """Consume to the high watermark seen at start (or forever with `follow`)."""
     report = IngestReport()
     cluster_id = wait_for_cluster(settings)  # bounded retries; the id keys the stored offsets
-    con = staging.connect(warehouse)
+    con = staging.connect(Lake.of(warehouse))
     consumer = make_consumer(settings, batch_size)
     producer = KafkaProducer(acks="all", enable_idempotence=True, **settings.client_config())
     if cluster_id.startswith(EMBEDDED_CLUSTER_PREFIX):
@@ -183,6 +185,7 @@ def run_consumer(
                 report.articles += result.articles
                 report.observations += result.observations
                 report.rejected += result.rejected
+                report.commit_retries += result.retries
                 if on_batch:
                     on_batch(report)
                 progressed = time.monotonic()

@@ -5,6 +5,7 @@ from typing import Optional
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 
 from flows import consumer as loop
 from flows import settings as config
@@ -36,7 +37,7 @@ def ingest_flow(
 ) -> dict:
     """Consume article events in batches; store rows and offsets in one transaction; then commit."""
     settings = config.kafka(bootstrap_servers)
-    path = config.warehouse_path(warehouse)
+    lake = config.lake(warehouse)
     logger = get_run_logger()
 
     def report_batch(report: loop.IngestReport) -> None:
@@ -44,7 +45,11 @@ def ingest_flow(
                     report.batches, report.records, report.articles, report.observations, report.rejected)
 
     report = loop.run_consumer(
-        settings, path, batch_size=batch_size, follow=follow,
-        process=parse_batch, dead_letter=dead_letter, store=store, on_batch=report_batch,
+        settings, lake, batch_size=batch_size, follow=follow,
+        # quote(): Prefect would otherwise walk and copy every record and row passed to a task
+        process=lambda records: parse_batch(quote(records)),
+        dead_letter=lambda producer, kafka, batch: dead_letter(quote(producer), kafka, quote(batch)),
+        store=lambda con, batch, group: store(quote(con), quote(batch), group),
+        on_batch=report_batch,
     )
     return report.__dict__

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
+from flows.lake import Lake
 from producers.kafka_settings import KafkaSettings, configured_bootstrap, settings_from_env
 from vnindustry.reference import REPO_ROOT
 
@@ -13,13 +14,14 @@ def data_dir() -> Path:
     return Path(os.environ.get("VNINDUSTRY_DATA_DIR", REPO_ROOT / "data")).resolve()
 
 
-def warehouse_path(override: Optional[str] = None) -> Path:
-    """The loader's and dbt's DuckDB file (one writer at a time)."""
-    return Path(override or os.environ.get("VNINDUSTRY_WAREHOUSE") or data_dir() / "warehouse.duckdb").resolve()
+def lake(override: Optional[str] = None) -> Lake:
+    """The warehouse: a DuckLake whose defaults (SQLite catalog, Parquet files) live in
+    `override` or $VNINDUSTRY_DATA_DIR/lake; VNINDUSTRY_CATALOG / VNINDUSTRY_DATA_PATH scale it out."""
+    return Lake.from_env(Path(override) if override else data_dir() / "lake")
 
 
 def published_dir(override: Optional[str] = None) -> Path:
-    """Where the read-only copy for BI (marts.duckdb + Parquet) is published."""
+    """Where the Parquet export of the marts is published for tools that read files."""
     return Path(override or os.environ.get("VNINDUSTRY_PUBLISH_DIR") or data_dir() / "published").resolve()
 
 

@@ -31,3 +31,28 @@ def read():
         return [o.record() for o in parse_article(article(body, published_at, title))]
 
     return _read
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One local Postgres for the session (the scale-out catalog); an error if it cannot start."""
+    import shutil
+
+    from tests_support import PostgresServer
+
+    root = tempfile.mkdtemp(prefix="vnindustry-postgres-")  # outside pytest's root-only tmp
+    server = PostgresServer(root).start()
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def lake_dir(request, tmp_path, monkeypatch):
+    """A lake folder: the default SQLite catalog, or a fresh Postgres catalog database (through
+    VNINDUSTRY_CATALOG / VNINDUSTRY_DATA_PATH, so flows and child processes see it too)."""
+    folder = tmp_path / "lake"
+    if request.param == "postgres":
+        monkeypatch.setenv("VNINDUSTRY_CATALOG", request.getfixturevalue("postgres").create_database())
+        monkeypatch.setenv("VNINDUSTRY_DATA_PATH", str(folder / "files"))
+    return folder
