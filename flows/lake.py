@@ -12,6 +12,7 @@ import importlib.util
 import logging
 import os
 import random
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -86,30 +87,34 @@ class Lake:
             parsed = urlparse(dsn)
             if parsed.scheme.startswith("postgres") and parsed.password:
                 dsn = dsn.replace(f":{parsed.password}@", ":***@")
-            dsn = " ".join("password=***" if p.startswith("password=") else p for p in dsn.split(" "))
+            dsn = re.sub(r"(?i)(password)=\S+", r"\1=***", dsn)
             return f"postgres:{dsn} + {self.data_path}"
         return f"{self.catalog} + {self.data_path}"
 
-    def attach_sql(self, alias: str = ALIAS, read_only: bool = False, snapshot: Optional[int] = None) -> str:
+    def attach_sql(self, alias: str = ALIAS, read_only: bool = False, snapshot: "int | str | None" = None) -> str:
+        """`snapshot`: a snapshot id, or a timestamp (the lake as it was then)."""
         options = [f"DATA_PATH {sql_string(self.data_path)}"]
         if read_only:
             options.append("READ_ONLY")
-        if snapshot is not None:
+        if isinstance(snapshot, int) or (isinstance(snapshot, str) and snapshot.isdigit()):
             options.append(f"SNAPSHOT_VERSION {int(snapshot)}")
+        elif snapshot is not None:
+            options.append(f"SNAPSHOT_TIME {sql_string(snapshot)}")
         return f"ATTACH {sql_string('ducklake:' + self.catalog)} AS {alias} ({', '.join(options)})"
 
     def prepare(self) -> None:
         """Create what a new local lake needs: its folders, and the SQLite catalog in WAL mode
         (readers then never block the writer, nor the writer them)."""
-        if self.sqlite_file is not None:
+        if self.sqlite_file is not None and not self.sqlite_file.exists():
+            # only while the file is new: SQLite's POSIX locks are per process, so a second SQLite
+            # library (Python's) closing this file would drop the locks DuckDB's copy holds on it
             self.sqlite_file.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.closing(sqlite3.connect(self.sqlite_file, timeout=30)) as db:
-                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                    db.execute("PRAGMA journal_mode=wal")
+                db.execute("PRAGMA journal_mode=wal")
         if not self.data_path.startswith("s3://"):
             Path(self.data_path).mkdir(parents=True, exist_ok=True)
 
-    def connect(self, read_only: bool = False, snapshot: Optional[int] = None) -> duckdb.DuckDBPyConnection:
+    def connect(self, read_only: bool = False, snapshot: "int | str | None" = None) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB with the lake attached as `lake` (and used), a memory limit set."""
         if not read_only:
             self.prepare()

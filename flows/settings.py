@@ -14,10 +14,19 @@ def data_dir() -> Path:
     return Path(os.environ.get("VNINDUSTRY_DATA_DIR", REPO_ROOT / "data")).resolve()
 
 
+def lake_dir(override: Optional[str] = None) -> Path:
+    return Path(override).resolve() if override else data_dir() / "lake"
+
+
 def lake(override: Optional[str] = None) -> Lake:
     """The warehouse: a DuckLake whose defaults (SQLite catalog, Parquet files) live in
     `override` or $VNINDUSTRY_DATA_DIR/lake; VNINDUSTRY_CATALOG / VNINDUSTRY_DATA_PATH scale it out."""
-    return Lake.from_env(Path(override) if override else data_dir() / "lake")
+    return Lake.from_env(lake_dir(override))
+
+
+def work_dir(override: Optional[str] = None) -> Path:
+    """dbt's target and logs: beside the lake folder."""
+    return lake_dir(override).parent
 
 
 def published_dir(override: Optional[str] = None) -> Path:

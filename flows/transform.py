@@ -1,7 +1,18 @@
-"""Prefect flow `transform`: `dbt build` on dbt/ (dbt-duckdb), then publish the marts for BI."""
+"""Prefect flow `transform`: dbt builds the marts inside the lake, on one snapshot, then the
+Parquet export is refreshed.
+
+A routine build is incremental: it passes dbt the snapshot it reads (`snapshot`) and the one
+the last build read (`since`), and the marts process only the articles added or re-read in
+between. A full build (first run, `--full-refresh`, or dbt/ changed since the last build) also
+loads the seeds and runs every test. With no new article since the last build, nothing runs.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -9,32 +20,69 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
 from flows import settings as config
+from flows import staging
+from flows.lake import ALIAS, Lake, current_snapshot
 from flows.publish_marts import publish_marts
 from vnindustry.reference import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt"
+ROUTINE_MODELS = ("fct_observations", "fct_product_output", "fct_province_year_sector", "dim_period",
+                  "assert_province_year_sector_grain_is_unique")
+BUILDS = f"""
+CREATE SCHEMA IF NOT EXISTS transform;
+CREATE TABLE IF NOT EXISTS transform.builds (
+    snapshot BIGINT NOT NULL,
+    mode VARCHAR NOT NULL,
+    project_hash VARCHAR NOT NULL,
+    articles_changed BIGINT,
+    seconds DOUBLE,
+    built_at TIMESTAMPTZ NOT NULL
+);
+"""
 
 
 class DbtFailed(RuntimeError):
     pass
 
 
-def run_dbt(args: list[str], warehouse: Path) -> None:
+@dataclass
+class BuildReport:
+    mode: str  # full, incremental or skipped
+    snapshot: int
+    since: Optional[int] = None
+    articles_changed: Optional[int] = None
+    seconds: float = 0.0
+    published: dict[str, int] = field(default_factory=dict)
+
+
+def project_hash() -> str:
+    """dbt/ as the build sees it: a change to a model, macro or seed calls for a full build."""
+    digest = hashlib.sha256()
+    for path in sorted(DBT_DIR.rglob("*")):
+        if path.is_file() and path.suffix in (".sql", ".yml", ".csv") and not {"target", "logs", "dbt_packages"} & set(path.parts):
+            digest.update(str(path.relative_to(DBT_DIR)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dict] = None, snapshot: Optional[int] = None) -> None:
     """dbt in-process (one build at a time: dbtRunner is not safe to call concurrently)."""
     from dbt.cli.main import dbtRunner
 
-    previous = os.environ.get("VNINDUSTRY_WAREHOUSE")
-    os.environ["VNINDUSTRY_WAREHOUSE"] = str(warehouse)  # read by dbt/profiles.yml
+    env = lake.dbt_env(snapshot)
+    previous = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)  # read by dbt/profiles.yml
     try:
         result = dbtRunner().invoke(
             [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-             "--log-path", str(warehouse.parent / "dbt-logs"), "--target-path", str(warehouse.parent / "dbt-target")]
+             "--log-path", str(work_dir / "dbt-logs"), "--target-path", str(work_dir / "dbt-target"),
+             *(["--vars", json.dumps(variables)] if variables else [])]
         )
     finally:
-        if previous is None:
-            os.environ.pop("VNINDUSTRY_WAREHOUSE", None)
-        else:
-            os.environ["VNINDUSTRY_WAREHOUSE"] = previous
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     if not result.success:
         failures = []
         for node in getattr(result.result, "results", None) or []:
@@ -43,20 +91,69 @@ def run_dbt(args: list[str], warehouse: Path) -> None:
         raise DbtFailed("dbt " + " ".join(args) + " failed" + (": " + "; ".join(failures) if failures else f": {result.exception}"))
 
 
+def last_build(con) -> Optional[tuple[int, str]]:
+    rows = staging.run(con, "SELECT snapshot, project_hash FROM transform.builds ORDER BY built_at DESC LIMIT 1")
+    return rows[0] if rows else None
+
+
+def marts_exist(con) -> bool:
+    return bool(staging.run(con, "SELECT 1 FROM information_schema.tables WHERE table_catalog = ? AND table_schema = 'marts' "
+                                 "AND table_name = 'fct_province_year_sector'", [ALIAS]))
+
+
+def articles_changed(con, since: int, snapshot: int) -> int:
+    if snapshot <= since:
+        return 0
+    return staging.run(con, f"SELECT count(DISTINCT article_id) FROM ducklake_table_changes('{ALIAS}', 'ingest', "
+                            "'raw_articles', ?, ?)", [since + 1, snapshot])[0][0]
+
+
+def build(lake: Lake, work_dir: Path, full_refresh: bool = False) -> BuildReport:
+    """One build of the marts on the lake's current snapshot (see the module docstring)."""
+    started = time.monotonic()
+    con = staging.connect(lake)
+    try:
+        if not staging.run(con, "SELECT 1 FROM information_schema.tables WHERE table_catalog = ? AND table_schema = 'transform'", [ALIAS]):
+            staging.write(con, lambda: staging.run(con, BUILDS), "create transform.builds")
+        snapshot, fingerprint = current_snapshot(con), project_hash()
+        last = last_build(con)
+        full = full_refresh or last is None or last[1] != fingerprint or not marts_exist(con)
+        since = None if full else last[0]
+        changed = None if full else articles_changed(con, since, snapshot)
+        if not full and changed == 0:
+            return BuildReport("skipped", snapshot, since, 0, time.monotonic() - started)
+        report = BuildReport("full" if full else "incremental", snapshot, since, changed)
+        args = ["build", "--quiet", "--full-refresh"] if full else \
+            ["build", "--quiet", "--select", *ROUTINE_MODELS, "--exclude", "test_type:generic"]
+        variables = {"snapshot": snapshot, **({} if full else {"since": since})}
+        with lake.writer_turn():
+            run_dbt(args, lake, work_dir, variables, snapshot)
+        report.seconds = time.monotonic() - started
+        staging.write(con, lambda: staging.run(
+            con, "INSERT INTO transform.builds VALUES (?, ?, ?, ?, ?, now())",
+            [snapshot, report.mode, fingerprint, changed, report.seconds]), "record the build")
+        return report
+    finally:
+        con.close()
+
+
 @task(name="dbt-build", cache_policy=NONE)
-def dbt_build(warehouse: Path) -> None:
-    run_dbt(["build", "--quiet"], warehouse)
+def dbt_build(lake: Lake, work_dir: Path, full_refresh: bool) -> BuildReport:
+    return build(lake, work_dir, full_refresh)
 
 
 @task(name="publish-marts", retries=2, retry_delay_seconds=2, cache_policy=NONE)
-def publish(warehouse: Path, target: Path) -> dict[str, int]:
-    return publish_marts(warehouse, target)
+def publish(lake: Lake, target: Path) -> dict[str, int]:
+    return publish_marts(lake, target)
 
 
 @flow(name="transform")
-def transform_flow(warehouse: Optional[str] = None, publish_dir: Optional[str] = None) -> dict[str, int]:
-    path = config.warehouse_path(warehouse)
-    dbt_build(path)
-    counts = publish(path, config.published_dir(publish_dir))
-    get_run_logger().info("published marts: %s", counts)
-    return counts
+def transform_flow(warehouse: Optional[str] = None, publish_dir: Optional[str] = None, full_refresh: bool = False) -> dict:
+    """Build the marts in the lake (incrementally when it can), then refresh the Parquet export."""
+    lake = config.lake(warehouse)
+    report = dbt_build(lake, config.work_dir(warehouse), full_refresh)
+    if report.mode != "skipped" or not (config.published_dir(publish_dir) / "current").exists():
+        report.published = publish(lake, config.published_dir(publish_dir))
+    get_run_logger().info("transform: %s build on snapshot %s (%s articles changed) in %.1fs; export %s",
+                          report.mode, report.snapshot, report.articles_changed, report.seconds, report.published)
+    return report.__dict__

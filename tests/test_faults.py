@@ -153,17 +153,17 @@ def test_two_consumers_in_one_group_share_partitions_through_a_rebalance(lake_di
 
 
 def test_marts_after_kills_equal_marts_of_a_clean_run(broker, tmp_path):
-    from flows.transform import run_dbt
+    from flows.transform import build
 
-    recovered, clean = tmp_path / "recovered" / "w.duckdb", tmp_path / "clean" / "w.duckdb"
+    recovered, clean = tmp_path / "recovered" / "lake", tmp_path / "clean" / "lake"
     assert child(broker, recovered, "mid_transaction", group="marts-a").returncode == -signal.SIGKILL
     assert child(broker, recovered, "after_db_commit", group="marts-a").returncode == -signal.SIGKILL
     assert child(broker, recovered, "none", group="marts-a").returncode == 0
     assert child(broker, clean, "none", group="marts-b").returncode == 0
     tables = {}
     for name, path in (("recovered", recovered), ("clean", clean)):
-        run_dbt(["build", "--quiet"], path)
-        con = duckdb.connect(str(path), read_only=True)
+        build(Lake.of(path), path.parent)
+        con = Lake.of(path).connect(read_only=True)
         tables[name] = {
             "fct_observations": sorted(con.execute("select * exclude (loaded_at) from marts.fct_observations").fetchall()),
             "fct_province_year_sector": sorted(con.execute(
@@ -239,25 +239,28 @@ def test_broker_down_at_start_retries_with_back_off_then_exits_non_zero():
     assert time.monotonic() - started >= 0.6  # 0.2 s then 0.4 s of back-off
 
 
-def test_bi_readers_of_the_published_copy_are_never_blocked(broker, tmp_path):
+def test_bi_readers_of_the_lake_are_never_blocked_and_see_the_latest_snapshot(broker, tmp_path):
     from flows.ingest import ingest_flow
     from flows.transform import transform_flow
 
-    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    warehouse, published = tmp_path / "lake", tmp_path / "published"
     settings = {"warehouse": str(warehouse), "publish_dir": str(published)}
     ingest_flow(bootstrap_servers=broker, warehouse=str(warehouse))
     transform_flow(**settings)
-    reader = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
-    before = reader.execute("select count(*) from fct_observations").fetchall()[0][0]
+    reader = Lake.of(warehouse).connect(read_only=True)  # BI attaches the lake read-only and stays
+    before = reader.execute("select count(*) from marts.fct_observations").fetchall()[0][0]
+    reader.execute("BEGIN TRANSACTION")  # a long BI read holds its snapshot...
+    assert reader.execute("select count(*) from marts.fct_observations").fetchall()[0][0] == before
     extra = build_event("Tin mới", "Năm 2021, giá trị sản xuất công nghiệp tỉnh Cao Bằng đạt 5.000 tỷ đồng.")
     publish([extra], settings_from_env(broker, {}))
-    ingest_flow(bootstrap_servers=broker, warehouse=str(warehouse))  # a new load and build while BI holds the copy
+    ingest_flow(bootstrap_servers=broker, warehouse=str(warehouse))  # ...while a load and a build run
     transform_flow(**settings)
-    assert reader.execute("select count(*) from fct_observations").fetchall()[0][0] == before  # its snapshot
+    assert reader.execute("select count(*) from marts.fct_observations").fetchall()[0][0] == before
+    reader.execute("COMMIT")
+    assert reader.execute("select count(*) from marts.fct_observations").fetchall()[0][0] == before + 1  # next query
     reader.close()
-    fresh = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
-    assert fresh.execute("select count(*) from fct_observations").fetchall()[0][0] == before + 1
-    fresh.close()
+    exported = duckdb.sql(f"select count(*) from '{published / 'current' / 'fct_observations.parquet'}'").fetchall()[0][0]
+    assert exported == before + 1
 
 
 def test_broker_lost_mid_run_commits_no_partial_batch_and_the_run_completes_when_it_returns(tmp_path):
