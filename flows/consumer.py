@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,8 +152,9 @@ def run_consumer(
     dead_letter: Callable[[KafkaProducer, KafkaSettings, Batch], int] = send_to_dlq,
     store: Callable[[duckdb.DuckDBPyConnection, Batch, str], StoreResult] = staging.store_batch,
     on_batch: Optional[Callable[[IngestReport], None]] = None,
+    stop: Optional[threading.Event] = None,
 ) -> IngestReport:
-    """Consume to the high watermark seen at start (or forever with `follow`)."""
+    """Consume to the high watermark seen at start (or, with `follow`, until `stop` is set)."""
     report = IngestReport()
     cluster_id = wait_for_cluster(settings)  # bounded retries; the id keys the stored offsets
     con = staging.connect(Lake.of(warehouse))
@@ -168,7 +170,7 @@ def run_consumer(
     max_stall_s = max_stall_s if max_stall_s is not None else float(os.environ.get("VNINDUSTRY_MAX_STALL_S", "300"))
     try:
         consumer.subscribe([settings.articles_topic], listener=listener)
-        while True:
+        while not (stop is not None and stop.is_set()):  # checked between batches only
             polled = consumer.poll(timeout_ms=poll_timeout_ms, max_records=batch_size)
             assignment = consumer.assignment()
             end.track(assignment)

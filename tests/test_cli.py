@@ -9,7 +9,8 @@ from vnindustry.cli import CONTRACT_FIELDS, app
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["extract"], ["publish"], ["broker"], ["ingest"], ["transform"], ["run"]])
+@pytest.mark.parametrize("command", [[], ["extract"], ["publish"], ["broker"], ["ingest"], ["transform"], ["run"],
+                                     ["worker"], ["query"], ["reparse"], ["bench"]])
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output

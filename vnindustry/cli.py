@@ -102,8 +102,12 @@ def _fmt(number: Optional[float]) -> str:
 def bench(
     corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and tests/fixtures/dev/)."),
     size_mb: float = typer.Option(10.0, "--size-mb", help="Corpus size to build by repeating the articles."),
+    pipeline: Optional[int] = typer.Option(None, "--pipeline", min=1, help="Measure the whole pipeline on N generated articles."),
 ) -> None:
-    """Measure the reader: articles/s, MB/s and peak memory on a corpus of at least --size-mb."""
+    """Measure the reader (default) or, with --pipeline N, the whole pipeline (see flows/bench.py)."""
+    if pipeline:
+        _bench_pipeline(pipeline)
+        return
     from vnindustry.benchmark import corpus, run_benchmark
     from vnindustry.reference import REPO_ROOT
 
@@ -114,6 +118,17 @@ def bench(
         f"reader {result.articles} articles, {result.megabytes:.1f} MB, {result.facts} facts in {result.seconds:.1f}s: "
         f"{result.articles_per_s:,.0f} articles/s, {result.mb_per_s:.2f} MB/s, peak RSS {result.peak_rss_mb:.0f} MB"
     )
+
+
+def _bench_pipeline(count: int) -> None:
+    _quiet_prefect(False)
+    from flows.bench import run_pipeline_bench, table as bench_table
+
+    bench = run_pipeline_bench(count, log=lambda m: console.print(f"[dim]{m}[/dim]"))
+    result = Table("stage", "seconds", "rate", "peak RSS MB", "notes", title=f"pipeline, {count} articles")
+    for row in bench_table(bench):
+        result.add_row(*row)
+    out.print(result)
 
 
 @app.command()
@@ -179,12 +194,15 @@ def ingest(
 
 
 @app.command()
-def transform(verbose: bool = typer.Option(False, "--verbose", "-v")) -> None:
-    """Run the transform flow: dbt build, then publish the marts for BI."""
+def transform(
+    full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild every mart, reload seeds, run every test."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Run the transform flow: an incremental dbt build in the lake, then the Parquet export."""
     _quiet_prefect(verbose)
     from flows.transform import transform_flow
 
-    console.print(transform_flow())
+    console.print(transform_flow(full_refresh=full_refresh))
 
 
 @app.command()
@@ -192,6 +210,7 @@ def run(
     paths: List[str] = typer.Argument(None, help="Articles to publish (default: seeds/)."),
     batch_size: int = typer.Option(500, min=1),
     published_at: Optional[str] = typer.Option(None, "--published-at"),
+    follow: bool = typer.Option(False, "--follow", help="Then keep consuming and refreshing the marts (Ctrl-C stops)."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """The whole pipeline: broker -> publish -> ingest flow -> transform flow -> summary."""
@@ -210,11 +229,13 @@ def run(
             ingested = ingest_flow(bootstrap_servers=bootstrap, batch_size=batch_size)
         console.print(f"ingest: {ingested['records']} records in {ingested['batches']} batches → "
                       f"{ingested['articles']} new articles, {ingested['observations']} new facts, {ingested['rejected']} rejected")
-    with console.status("transform flow: dbt build + publish marts…"):
-        from flows.transform import transform_flow
+        with console.status("transform flow: dbt build + Parquet export…"):
+            from flows.transform import transform_flow
 
-        transform_flow()
-    _summary(config.published_dir(), config.warehouse_path())
+            transform_flow()
+        _summary(config.lake(), config.published_dir())
+        if follow:
+            _follow(bootstrap)
     console.print(f"[dim]done in {time.monotonic() - started:.1f}s[/dim]")
 
 
@@ -227,7 +248,7 @@ def reparse(
     from flows.reparse import reparse as run_reparse
     from vnindustry.contract import PARSER_VERSION
 
-    report = run_reparse(config.warehouse_path(), force=force)
+    report = run_reparse(config.lake(), force=force)
     console.print(
         f"reparse with {PARSER_VERSION}: {report.articles_reparsed} of {report.articles_seen} articles re-read, "
         f"facts {report.facts_before} → {report.facts_after}, {report.failed} failed (old facts kept)"
@@ -235,31 +256,81 @@ def reparse(
     console.print("run `vnindustry transform` to rebuild the marts")
 
 
-def _summary(published: Path, warehouse: Path) -> None:
-    import duckdb
+def _summary(lake, published: Path) -> None:
+    from flows.query import query
 
-    con = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
-    try:
-        facts = con.execute("select count(*) from fct_observations").fetchall()[0][0]
-        articles = con.execute("select count(distinct article_id) from fct_observations").fetchall()[0][0]
-        rows = con.execute(
-            """select coalesce(geo_name, '(unknown)'), year, sector, metric, status,
-                      value, unit, change_pct
-               from fct_province_year_sector order by geo_name, year, sector, metric limit 20"""
-        ).fetchall()
-    finally:
-        con.close()
-    stage = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        loaded, rejected = (stage.execute(f"select count(*) from ingest.{t}").fetchall()[0][0] for t in ("raw_articles", "rejected"))
-    finally:
-        stage.close()
+    def one(sql: str):
+        return query(lake, sql)[1]
+
+    [(loaded, rejected, facts, articles)] = one(
+        "select (select count(*) from ingest.raw_articles), (select count(*) from ingest.rejected), "
+        "count(*), count(distinct article_id) from marts.fct_observations")
+    rows = one("""select coalesce(geo_name, '(unknown)'), year, sector, metric, status, value, unit, change_pct
+                  from marts.fct_province_year_sector order by geo_name, year, sector, metric limit 20""")
     out.print(f"[bold]warehouse[/bold]: {loaded} articles loaded, {facts} facts from {articles} articles, {rejected} rejected")
     table = Table("province", "year", "sector", "metric", "status", "value", "unit", "change %", title="fct_province_year_sector")
     for row in rows:
         table.add_row(*(str(c) if c is not None else "-" for c in row[:5]), _fmt(row[5]), row[6] or "-", _fmt(row[7]))
     out.print(table)
-    out.print(f"BI: open [bold]{published / 'marts.duckdb'}[/bold] read-only, or the Parquet files beside it.")
+    out.print(f"BI: attach the lake read-only ([bold]vnindustry query \"select …\"[/bold] shows how, see README), "
+              f"or read the Parquet files in {published / 'current'}.")
+
+
+def _follow(bootstrap: str) -> None:
+    from flows.worker import worker_flow
+
+    console.print(f"following: publish more with KAFKA_BOOTSTRAP_SERVERS={bootstrap} vnindustry publish …; Ctrl-C stops")
+    try:
+        worker_flow(bootstrap_servers=bootstrap)
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+@app.command()
+def worker(
+    ingest: bool = typer.Option(True, "--ingest/--no-ingest", help="Consume article events (needs KAFKA_BOOTSTRAP_SERVERS)."),
+    transform: bool = typer.Option(True, "--transform/--no-transform", help="Refresh the marts when new facts land."),
+    interval: float = typer.Option(2.0, "--interval", min=0.1, help="Seconds between checks for new facts."),
+    batch_size: int = typer.Option(500, min=1),
+    serve: bool = typer.Option(False, "--serve", help="Serve the flow as a Prefect deployment (flow.serve) instead of running it now."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Continuous mode: consume and/or refresh the marts until stopped (a Prefect flow)."""
+    _quiet_prefect(verbose)
+    from flows.worker import worker_flow
+
+    if ingest and not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        raise typer.BadParameter("set KAFKA_BOOTSTRAP_SERVERS, or use --no-ingest (or `vnindustry run --follow`)")
+    parameters = {"ingest": ingest, "transform": transform, "interval_s": interval, "batch_size": batch_size}
+    if serve:
+        worker_flow.serve(name="vnindustry-worker", parameters=parameters)
+        return
+    try:
+        console.print(worker_flow(**parameters))
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+@app.command()
+def query(
+    sql: Optional[str] = typer.Argument(None, help="SQL over the lake: schemas marts, ingest, reference."),
+    at: Optional[str] = typer.Option(None, "--at", help="A snapshot id or a timestamp: the lake as it was then."),
+    snapshots: bool = typer.Option(False, "--snapshots", help="List the latest snapshots instead."),
+) -> None:
+    """Query the lake read-only (as BI does), now or as it was at a snapshot (time travel)."""
+    from flows import settings as config
+    from flows.query import query as run_query, snapshots as list_snapshots
+
+    if not sql and not snapshots:
+        raise typer.BadParameter("give a SQL query, or --snapshots")
+    if snapshots:
+        columns, rows = ["snapshot_id", "snapshot_time", "changes"], list_snapshots(config.lake())
+    else:
+        columns, rows = run_query(config.lake(), sql, at)
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("-" if c is None else str(c) for c in row))
+    out.print(table)
 
 
 if __name__ == "__main__":
