@@ -24,6 +24,7 @@ from vnindustry.benchmark import corpus
 from vnindustry.reference import REPO_ROOT
 
 INCREMENT = 100
+TOPIC = f"bench-{os.getpid()}"
 LATENCY_SAMPLES = 20
 
 
@@ -66,19 +67,24 @@ def generated_articles(count: int) -> list[dict]:
 
 
 def _child(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flows.bench", *args], env=env, cwd=REPO_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """A measured child process; its log goes to a file beside the lake (a pipe could fill up)."""
+    Path(env["VNINDUSTRY_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    log = open(Path(env["VNINDUSTRY_DATA_DIR"]) / f"bench-{args[0]}-{time.monotonic_ns()}.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "flows.bench", *args], env=env, cwd=REPO_ROOT,
+                               stdout=subprocess.PIPE, stderr=log, text=True)
+    process.log_path = log.name
+    return process
 
 
 def _result(process: subprocess.Popen, timeout: float = 3600) -> dict:
-    out, err = process.communicate(timeout=timeout)
+    out, _ = process.communicate(timeout=timeout)
     if process.returncode:
-        raise RuntimeError(f"bench child failed ({process.returncode}): {err[-3000:]}")
+        raise RuntimeError(f"bench child failed ({process.returncode}): {Path(process.log_path).read_text()[-3000:]}")
     return json.loads(out.strip().splitlines()[-1])
 
 
 def _env(work: Path, bootstrap: str, lake_dir: Path, group: str) -> dict:
-    return {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "VNINDUSTRY_GROUP": group,
+    return {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "VNINDUSTRY_GROUP": group, "VNINDUSTRY_TOPIC": TOPIC,
             "VNINDUSTRY_DATA_DIR": str(lake_dir.parent), "PREFECT_HOME": str(work / f"prefect-{group}"),
             "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
@@ -89,7 +95,7 @@ def ingest_workers(work: Path, bootstrap: str, lake_dir: Path, group: str, worke
     children = [_child(["ingest", str(go)], _env(work, bootstrap, lake_dir, group)) for _ in range(workers)]
     ready = [c.stdout.readline() for c in children]  # each prints once Prefect is warm
     if not all(r.startswith("ready") for r in ready):
-        raise RuntimeError(f"ingest child did not start: {ready} {[c.stderr.read()[-2000:] for c in children]}")
+        raise RuntimeError(f"ingest child did not start: {ready} {[Path(c.log_path).read_text()[-2000:] for c in children]}")
     started = time.monotonic()
     go.touch()
     results = [_result(c) for c in children]
@@ -113,7 +119,7 @@ def run_pipeline_bench(count: int, log=print) -> PipelineBench:
     events = generated_articles(count + INCREMENT + LATENCY_SAMPLES)
     main, extra, probes = events[:count], events[count:count + INCREMENT], events[count + INCREMENT:]
     with embedded_broker() if not configured_bootstrap() else _configured() as bootstrap:
-        settings = settings_from_env(bootstrap, {"VNINDUSTRY_TOPIC": f"bench-{os.getpid()}"})
+        settings = settings_from_env(bootstrap, {"VNINDUSTRY_TOPIC": TOPIC})
         ensure_topics(settings)
         log(f"publishing {count} articles to {settings.articles_topic} ({settings.partitions} partitions)…")
         started = time.monotonic()
@@ -157,7 +163,7 @@ def run_pipeline_bench(count: int, log=print) -> PipelineBench:
         log("continuous mode: publish→mart latency…")
         worker = _child(["worker"], env)
         if not worker.stdout.readline().startswith("ready"):
-            raise RuntimeError(worker.stderr.read()[-3000:])
+            raise RuntimeError(Path(worker.log_path).read_text()[-3000:])
         lake = Lake.from_env(one)
         time.sleep(3)
         for event in probes:
@@ -173,6 +179,7 @@ def run_pipeline_bench(count: int, log=print) -> PipelineBench:
             finally:
                 con.close()
             bench.latencies.append(time.monotonic() - sent)
+            log(f"  latency {bench.latencies[-1]:.2f}s")
         (work / "stop-worker").touch()
         result = _result(worker)
         bench.add(Measure("continuous worker (ingest+refresh)", 0, LATENCY_SAMPLES, result["rss_mb"],

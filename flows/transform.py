@@ -71,11 +71,11 @@ def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dic
     env = lake.dbt_env(snapshot)
     previous = {key: os.environ.get(key) for key in env}
     os.environ.update(env)  # read by dbt/profiles.yml
+    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+              "--log-path", str(work_dir / "dbt-logs"), "--target-path", str(work_dir / "dbt-target")]
     try:
-        result = dbtRunner().invoke(
-            [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-             "--log-path", str(work_dir / "dbt-logs"), "--target-path", str(work_dir / "dbt-target"),
-             *(["--vars", json.dumps(variables)] if variables else [])]
+        result = dbtRunner(manifest=parsed_manifest(common)).invoke(
+            [*args, *common, *(["--vars", json.dumps(variables)] if variables else [])]
         )
     finally:
         for key, value in previous.items():
@@ -89,6 +89,31 @@ def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dic
             if str(getattr(node, "status", "")).lower() in ("error", "fail"):
                 failures.append(f"{node.node.name}: {node.message}")
         raise DbtFailed("dbt " + " ".join(args) + " failed" + (": " + "; ".join(failures) if failures else f": {result.exception}"))
+
+
+_MANIFESTS: dict[str, object] = {}
+
+
+def parsed_manifest(common: list[str]):
+    """dbt's parsed project, kept for the life of the process (a long-running worker then pays
+    dbt's parse once, not at every refresh); parsed again when anything under dbt/ changes."""
+    from dbt.cli.main import dbtRunner
+
+    key = project_hash()
+    if key not in _MANIFESTS:
+        result = dbtRunner().invoke(["parse", "--quiet", *common])
+        if not result.success:
+            raise DbtFailed(f"dbt parse failed: {result.exception}")
+        _MANIFESTS.clear()
+        _MANIFESTS[key] = result.result
+    manifest = _MANIFESTS[key]
+    for node in manifest.nodes.values():  # a build compiles nodes in place: start each build uncompiled
+        if "extra_ctes_injected" in getattr(node, "__dataclass_fields__", {}):
+            node.extra_ctes_injected = False
+            node.extra_ctes = []
+            node.compiled = False
+            node.compiled_code = None
+    return manifest
 
 
 def last_build(con) -> Optional[tuple[int, str]]:
@@ -124,7 +149,7 @@ def build(lake: Lake, work_dir: Path, full_refresh: bool = False) -> BuildReport
             return BuildReport("skipped", snapshot, since, 0, time.monotonic() - started)
         report = BuildReport("full" if full else "incremental", snapshot, since, changed)
         args = ["build", "--quiet", "--full-refresh"] if full else \
-            ["build", "--quiet", "--select", *ROUTINE_MODELS, "--exclude", "test_type:generic"]
+            ["build", "--quiet", "--select", *ROUTINE_MODELS, "--exclude", "test_type:generic", "test_type:unit"]
         variables = {"snapshot": snapshot, **({} if full else {"since": since})}
         with lake.writer_turn():
             run_dbt(args, lake, work_dir, variables, snapshot)

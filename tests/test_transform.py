@@ -7,6 +7,7 @@ import pytest
 from flows import staging
 from flows.batch import process_records
 from flows.lake import Lake
+from flows.query import query as time_travel
 from flows.transform import build
 from vnindustry.events import build_event, cloudevent_headers, encode_event
 
@@ -49,6 +50,7 @@ def test_a_new_article_changes_a_row_chosen_earlier_and_incremental_equals_full(
     store(lake, [NINE_MONTHS], 0)
     assert build(lake, tmp_path).mode == "full"
     assert query(lake, ROW) == [(5000.0, 9, False, 1, NINE_MONTHS["article_id"])]
+    first = query(lake, "select id from lake.current_snapshot()")[0][0]
     assert build(lake, tmp_path).mode == "skipped"  # nothing new: nothing runs
 
     store(lake, [FULL_YEAR], 1)  # the full-year figure arrives: the chosen row must change
@@ -56,6 +58,8 @@ def test_a_new_article_changes_a_row_chosen_earlier_and_incremental_equals_full(
     assert (report.mode, report.articles_changed) == ("incremental", 1)
     assert query(lake, ROW) == [(7000.0, 12, True, 2, FULL_YEAR["article_id"])]
     incremental = marts(lake)
+    # time travel: the marts as they were after the first build (`vnindustry query --at`)
+    assert time_travel(lake, ROW, str(first))[1] == [(5000.0, 9, False, 1, NINE_MONTHS["article_id"])]
 
     con = staging.connect(lake)  # a re-read that finds no fact in the full-year article any more
     staging.replace_facts(con, {FULL_YEAR["article_id"]: []}, "reader-test")
