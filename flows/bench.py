@@ -68,6 +68,7 @@ def generated_articles(count: int) -> list[dict]:
 
 def _child(args: list[str], env: dict) -> subprocess.Popen:
     """A measured child process; its log goes to a file beside the lake (a pipe could fill up)."""
+    env.setdefault("PREFECT_HOME", str(Path(env["VNINDUSTRY_DATA_DIR"]) / "prefect"))
     Path(env["VNINDUSTRY_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     log = open(Path(env["VNINDUSTRY_DATA_DIR"]) / f"bench-{args[0]}-{time.monotonic_ns()}.log", "w")
     process = subprocess.Popen([sys.executable, "-m", "flows.bench", *args], env=env, cwd=REPO_ROOT,
@@ -85,14 +86,15 @@ def _result(process: subprocess.Popen, timeout: float = 3600) -> dict:
 
 def _env(work: Path, bootstrap: str, lake_dir: Path, group: str) -> dict:
     return {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "VNINDUSTRY_GROUP": group, "VNINDUSTRY_TOPIC": TOPIC,
-            "VNINDUSTRY_DATA_DIR": str(lake_dir.parent), "PREFECT_HOME": str(work / f"prefect-{group}"),
+            "VNINDUSTRY_DATA_DIR": str(lake_dir.parent), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
             "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
 
 def ingest_workers(work: Path, bootstrap: str, lake_dir: Path, group: str, workers: int) -> Measure:
     """`workers` ingest processes in one group; the clock runs from a common start to the last one done."""
     go = work / f"go-{group}"
-    children = [_child(["ingest", str(go)], _env(work, bootstrap, lake_dir, group)) for _ in range(workers)]
+    children = [_child(["ingest", str(go)], {**_env(work, bootstrap, lake_dir, group), "PREFECT_HOME": str(work / f"prefect-{group}-{i}")})
+                for i in range(workers)]  # each its own ephemeral Prefect server (no PREFECT_API_URL here)
     ready = [c.stdout.readline() for c in children]  # each prints once Prefect is warm
     if not all(r.startswith("ready") for r in ready):
         raise RuntimeError(f"ingest child did not start: {ready} {[Path(c.log_path).read_text()[-2000:] for c in children]}")

@@ -126,6 +126,11 @@ def marts_exist(con) -> bool:
                                  "AND table_name = 'fct_province_year_sector'", [ALIAS]))
 
 
+def snapshot_kept(con, snapshot: int) -> bool:
+    """The last build's snapshot still exists (maintenance keeps it; a hand-run expiry may not)."""
+    return bool(staging.run(con, f"SELECT 1 FROM {ALIAS}.snapshots() WHERE snapshot_id = ?", [snapshot]))
+
+
 def articles_changed(con, since: int, snapshot: int) -> int:
     if snapshot <= since:
         return 0
@@ -142,7 +147,7 @@ def build(lake: Lake, work_dir: Path, full_refresh: bool = False) -> BuildReport
             staging.write(con, lambda: staging.run(con, BUILDS), "create transform.builds")
         snapshot, fingerprint = current_snapshot(con), project_hash()
         last = last_build(con)
-        full = full_refresh or last is None or last[1] != fingerprint or not marts_exist(con)
+        full = full_refresh or last is None or last[1] != fingerprint or not marts_exist(con) or not snapshot_kept(con, last[0])
         since = None if full else last[0]
         changed = None if full else articles_changed(con, since, snapshot)
         if not full and changed == 0:

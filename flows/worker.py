@@ -3,11 +3,13 @@
 One process can do both (the ingest loop in the main thread, the refresher in another) or
 either: ingest workers scale out in one consumer group, a transform worker refreshes the marts
 whenever the lake has new articles. A refresh is an incremental dbt build on the latest
-snapshot; the Parquet export follows at most every `export_interval_s`.
+snapshot; the Parquet export follows at most every `export_interval_s`, lake maintenance
+(`flows/maintenance.py`) every VNINDUSTRY_MAINTENANCE_INTERVAL_S (default an hour).
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from prefect import flow, get_run_logger
 from flows import consumer as loop
 from flows import settings as config
 from flows.lake import Lake
+from flows.maintenance import maintain
 from flows.publish_marts import publish_marts
 from flows.transform import BuildReport, build
 from producers.kafka_settings import KafkaSettings
@@ -45,6 +48,8 @@ class Refresher(threading.Thread):
         self.wake = threading.Event()
         self.report = WorkerReport()
         self.exported_at = 0.0
+        self.maintained_at = time.monotonic()
+        self.maintenance_interval_s = float(os.environ.get("VNINDUSTRY_MAINTENANCE_INTERVAL_S", "3600"))
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -67,6 +72,12 @@ class Refresher(threading.Thread):
             self.report.builds.append(report)
             if self.on_build:
                 self.on_build(report)
+        if time.monotonic() - self.maintained_at >= self.maintenance_interval_s:
+            self.maintained_at = time.monotonic()
+            try:
+                log.info("lake maintenance: %s", maintain(self.lake))
+            except Exception:  # the next round tries again; nothing depends on it
+                log.exception("lake maintenance failed")
 
 
 def run_worker(

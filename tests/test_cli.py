@@ -10,7 +10,7 @@ runner = CliRunner()
 
 
 @pytest.mark.parametrize("command", [[], ["extract"], ["publish"], ["broker"], ["ingest"], ["transform"], ["run"],
-                                     ["worker"], ["query"], ["reparse"], ["bench"]])
+                                     ["worker"], ["query"], ["reparse"], ["bench"], ["maintain"]])
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output

@@ -2,6 +2,7 @@
 one consumer group fed while they run, transform builds and a BI reader alongside; then the
 scale-out mode (Postgres catalog) end to end through the CLI."""
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -166,3 +167,30 @@ def test_continuous_worker_refreshes_the_marts_as_articles_arrive(tmp_path):
 def facts_bearing(article_ids: set) -> set:
     """The articles among these that the reader finds facts in (only those reach fct_observations)."""
     return {fact[0] for fact in EXPECTED_FACTS if fact[0] in article_ids}
+
+
+def test_scale_out_mode_through_the_cli_on_a_postgres_catalog(postgres, tmp_path):
+    dsn = postgres.create_database()
+    env = {**os.environ, "VNINDUSTRY_DATA_DIR": str(tmp_path / "data"), "VNINDUSTRY_CATALOG": dsn,
+           "VNINDUSTRY_DATA_PATH": str(tmp_path / "object-store")}
+    env.pop("KAFKA_BOOTSTRAP_SERVERS", None)
+    run = subprocess.run([CLI, "run"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "5 articles loaded" in run.stdout
+    assert not list((tmp_path / "data").rglob("*.sqlite"))  # no local catalog: it is in Postgres
+    assert list((tmp_path / "object-store").rglob("*.parquet"))  # data files under VNINDUSTRY_DATA_PATH
+    dbname = dsn.split("dbname=")[1]
+    assert int(postgres.psql("select count(*) from ducklake_snapshot", dbname)) > 1
+    local = Lake.at(tmp_path / "reference-lake")  # the same articles on the default catalog
+    with embedded_broker() as address:
+        settings = settings_from_env(address, {})
+        ensure_topics(settings)
+        from producers.articles import read_articles
+        publish(read_articles([str(REPO / "seeds")]), settings)
+        run_consumer(settings, local)
+    build(local, tmp_path / "reference-work")
+    query = subprocess.run([CLI, "query", "select count(*) from marts.fct_observations"], cwd=REPO, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert query.returncode == 0, query.stderr[-2000:]
+    assert re.findall(r"│\s*(\d+)\s*│", query.stdout) == [str(count(local, "select count(*) from marts.fct_observations"))]
+    assert marts(Lake.from_env(tmp_path / "data" / "lake", env)) == marts(local)

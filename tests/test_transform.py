@@ -75,3 +75,22 @@ def test_a_new_article_changes_a_row_chosen_earlier_and_incremental_equals_full(
     store(clean, [NINE_MONTHS, FULL_YEAR], 0)
     assert build(clean, tmp_path / "clean-work").mode == "full"
     assert marts(clean) == incremental
+
+
+def test_maintenance_compacts_and_expires_yet_the_next_build_stays_incremental(tmp_path):
+    from flows.maintenance import maintain
+
+    lake = Lake.at(tmp_path / "lake")
+    for offset, event in enumerate([NINE_MONTHS, FULL_YEAR]):  # two batches: two sets of small files
+        store(lake, [event], offset)
+    assert build(lake, tmp_path).mode == "full"
+    before = marts(lake)
+    snapshots = len(query(lake, "select * from lake.snapshots()"))
+    report = maintain(lake, retention="0 seconds")
+    assert report.snapshots_expired > 0 and len(query(lake, "select * from lake.snapshots()")) < snapshots
+    assert marts(lake) == before  # the data is all there
+    staging_con = staging.connect(lake)
+    staging.replace_facts(staging_con, {FULL_YEAR["article_id"]: []}, "reader-test")
+    staging_con.close()
+    assert build(lake, tmp_path).mode == "incremental"  # the last build's snapshot was kept
+    assert query(lake, ROW) == [(5000.0, 9, False, 1, NINE_MONTHS["article_id"])]

@@ -129,10 +129,10 @@ class PostgresServer:
             raise RuntimeError(f"pg_ctl start failed: {result.stderr}{(self.root / 'log').read_text(errors='replace')}")
         return self
 
-    def psql(self, sql: str) -> str:
+    def psql(self, sql: str, dbname: str = "postgres") -> str:
         import subprocess
 
-        result = subprocess.run([f"{self.bindir}/psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+        result = subprocess.run([f"{self.bindir}/psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", dbname,
                                  "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, timeout=60)
         if result.returncode:
             raise RuntimeError(result.stderr)

@@ -312,6 +312,18 @@ def worker(
 
 
 @app.command()
+def maintain(
+    retention: str = typer.Option("7 days", "--retention", help="How far back time travel reaches (an interval)."),
+) -> None:
+    """Compact the lake: merge small files, flush inlined rows, expire old snapshots, delete unused files."""
+    from flows import settings as config
+    from flows.maintenance import maintain as run_maintenance
+
+    report = run_maintenance(config.lake(), retention)
+    console.print(f"data files {report.files_before} → {report.files_after}, {report.snapshots_expired} snapshots expired")
+
+
+@app.command()
 def query(
     sql: Optional[str] = typer.Argument(None, help="SQL over the lake: schemas marts, ingest, reference."),
     at: Optional[str] = typer.Option(None, "--at", help="A snapshot id or a timestamp: the lake as it was then."),
