@@ -1,6 +1,7 @@
 """Keep the lake small and fast: small batch files merged, inlined rows flushed to Parquet,
 snapshots older than the retention expired (never the one the last mart build read, which the
-next incremental build starts from), and the files nobody references any more deleted."""
+next incremental build starts from), and the files nobody references any more deleted (those of
+expired snapshots and merged files, and those a killed writer left behind)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ def maintain(lake: Lake, retention: str = DEFAULT_RETENTION) -> MaintenanceRepor
         if old:
             steps.append(f"CALL ducklake_expire_snapshots('{ALIAS}', versions => [{', '.join(str(int(v)) for v in old)}])")
         steps.append(f"CALL ducklake_cleanup_old_files('{ALIAS}', older_than => now() - INTERVAL '1 hour')")
+        # files of transactions that never committed (a killed writer): unreferenced, old enough
+        steps.append(f"CALL ducklake_delete_orphaned_files('{ALIAS}', older_than => now() - INTERVAL '1 hour')")
         for step in steps:
             # its own transaction, without the commit fence: DuckLake keeps compaction apart from changes
             lakes.with_retries(lambda step=step: staging.in_turn(con, lambda: staging.run(con, step)), "lake maintenance")
