@@ -121,7 +121,9 @@ class Lake:
         con = duckdb.connect(config={"memory_limit": memory_limit(), "autoinstall_known_extensions": False})
         try:
             load_extensions(con, self)
-            con.execute(self.attach_sql(read_only=read_only, snapshot=snapshot))
+            # processes starting together may all create the catalog: the losers retry and find it
+            with_retries(lambda: con.execute(self.attach_sql(read_only=read_only, snapshot=snapshot)), "attach the lake",
+                         retryable=lambda exc: is_conflict(exc) or "already exists" in str(exc).lower())
             con.execute(f"USE {ALIAS}")
             if self.sqlite_file is not None:
                 con.execute(f"SET VARIABLE {LOCK_VARIABLE} = {sql_string(str(self.sqlite_file) + '.writer-lock')}")
@@ -234,6 +236,7 @@ def with_retries(
     attempts: Optional[int] = None,
     first_backoff_s: Optional[float] = None,
     on_retry: Optional[Callable[[int, BaseException], None]] = None,
+    retryable: Callable[[BaseException], bool] = lambda exc: is_conflict(exc),
 ) -> T:
     """Run a write transaction; on a catalog write conflict back off (x2 each time, with jitter)
     and run it again, at most `attempts` times (VNINDUSTRY_COMMIT_ATTEMPTS, default 8)."""
@@ -243,7 +246,7 @@ def with_retries(
         try:
             return work()
         except duckdb.Error as exc:
-            if not is_conflict(exc):
+            if not retryable(exc):
                 raise
             if attempt == attempts:
                 raise LakeConflict(f"{what}: still conflicting after {attempts} attempts: {exc}") from exc

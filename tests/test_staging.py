@@ -101,3 +101,17 @@ def test_reparse_replaces_facts_of_articles_read_by_another_parser_version(lake_
     assert staging.run(con, "select observation_id from ingest.observations order by 1") == facts
     assert staging.run(con, "select distinct parser_version from ingest.raw_articles") == [(PARSER_VERSION,)]
     assert reparse(path).articles_reparsed == 0
+
+
+def test_processes_starting_together_on_a_new_lake_all_open_it(lake_dir):
+    """Workers started at once race to create the catalog and the tables: every one gets the lake."""
+    import subprocess, sys
+    code = ("import sys; from pathlib import Path; from flows import staging; from flows.lake import Lake\n"
+            "staging.connect(Lake.of(Path(sys.argv[1]))).close(); print('open')\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(lake_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, cwd=Path(__file__).parents[1]) for _ in range(4)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [r[1][-1500:] for r in results]
+    con = staging.connect(Lake.of(lake_dir))
+    assert staging.counts(con) == {"raw_articles": 0, "observations": 0, "rejected": 0, "kafka_offsets": 0}
+    assert staging.run(con, "select count(*) from ingest.commit_fence")[0][0] >= 1
