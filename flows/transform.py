@@ -8,6 +8,7 @@ loads the seeds and runs every test. With no new article since the last build, n
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -64,25 +65,31 @@ def project_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dict] = None, snapshot: Optional[int] = None) -> None:
-    """dbt in-process (one build at a time: dbtRunner is not safe to call concurrently)."""
-    from dbt.cli.main import dbtRunner
-
+@contextlib.contextmanager
+def lake_environment(lake: Lake, snapshot: Optional[int] = None):
+    """The variables dbt/profiles.yml reads, set for one dbt call."""
     env = lake.dbt_env(snapshot)
     previous = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)  # read by dbt/profiles.yml
-    common = ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-              "--log-path", str(work_dir / "dbt-logs"), "--target-path", str(work_dir / "dbt-target")]
+    os.environ.update(env)
     try:
-        result = dbtRunner(manifest=parsed_manifest(common)).invoke(
-            [*args, *common, *(["--vars", json.dumps(variables)] if variables else [])]
-        )
+        yield
     finally:
         for key, value in previous.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dict] = None, snapshot: Optional[int] = None) -> None:
+    """dbt in-process (one build at a time: dbtRunner is not safe to call concurrently)."""
+    from dbt.cli.main import dbtRunner
+
+    common = dbt_paths(work_dir)
+    with lake_environment(lake, snapshot):
+        result = dbtRunner(manifest=parsed_manifest(common)).invoke(
+            [*args, *common, *(["--vars", json.dumps(variables)] if variables else [])]
+        )
     if not result.success:
         failures = []
         for node in getattr(result.result, "results", None) or []:
@@ -92,6 +99,17 @@ def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dic
 
 
 _MANIFESTS: dict[str, object] = {}
+
+
+def dbt_paths(work_dir: Path) -> list[str]:
+    return ["--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+            "--log-path", str(work_dir / "dbt-logs"), "--target-path", str(work_dir / "dbt-target")]
+
+
+def warm_up(lake: Lake, work_dir: Path) -> None:
+    """Import and parse dbt now, as a long-running worker has done before its next refresh."""
+    with lake_environment(lake):
+        parsed_manifest(dbt_paths(work_dir))
 
 
 def parsed_manifest(common: list[str]):
