@@ -1,19 +1,21 @@
 """Vietnamese numbers, scale words, units and bounds: `102.893,2 tỷ đồng` -> 102893.2 bn_vnd."""
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
 from vnindustry.reference import load_table
 from vnindustry.reader.text import search_form
-from vnindustry.vocabulary import cues
 
 SCALE_WORDS = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 
 _NUMBER_TEXT = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3}){2,}|\d+(?:[,.]\d+)?"
-NUMBER = re.compile(rf"(?<![\w.,/-])(?:{_NUMBER_TEXT})(?![\d]|[.,]\d)")
+NUMBER = re.compile(rf"(?<![\w.,/])(?<!\w[-–])(?:{_NUMBER_TEXT})(?![\d]|[.,]\d)")
+_SIGNED = re.compile(rf"(?:^|(?<=[\s(]))([+\-−–])\s?(?:{_NUMBER_TEXT})(?![\d]|[.,]\d)")
 _RANGE_TAIL = re.compile(rf"\s*(?:-|–|đến|tới)\s*(?:{_NUMBER_TEXT})")
 
 
@@ -42,11 +44,12 @@ class Quantity:
     start: int
     end: int
     number: float
-    kind: str  # amount | percent | times | points | bare
+    kind: str  # amount | percent | times | points | bare | other (a rate, a foreign currency)
     value: Optional[float] = None  # amount in `unit`
     unit: Optional[str] = None
     bound: Optional[str] = None
     scaled: bool = False
+    sign: int = 0  # +1 / -1 when written with a sign (`+12,4%`), a change with no verb
 
 
 def _word_end(text: str, pos: int) -> bool:
@@ -54,9 +57,10 @@ def _word_end(text: str, pos: int) -> bool:
 
 
 def find_quantities(search: str) -> list[Quantity]:
-    """Every number in a sentence (search form), read with its scale, unit and bound."""
+    """Every number in a text (search form), read with its scale, unit and bound."""
     found: list[Quantity] = []
     skip_until = -1
+    signs = {m.end(1) + (1 if search[m.end(1) : m.end(1) + 1] == " " else 0): m for m in _SIGNED.finditer(search)}
     for match in NUMBER.finditer(search):
         if match.start() < skip_until:
             continue
@@ -64,7 +68,12 @@ def find_quantities(search: str) -> list[Quantity]:
         if tail:  # a range ("70 - 100%", "3-4 cụm") states no single figure
             skip_until = tail.end()
             continue
-        found.append(_read_quantity(search, match))
+        quantity = _read_quantity(search, match)
+        signed = signs.get(match.start())
+        if signed is not None and quantity.kind == "percent":
+            sign = 1 if signed.group(1) == "+" else -1
+            quantity = Quantity(signed.start(1), quantity.end, quantity.number, "percent", bound=quantity.bound, sign=sign)
+        found.append(quantity)
     return found
 
 
@@ -81,9 +90,14 @@ def _read_quantity(search: str, match: re.Match) -> Quantity:
         pos += words.end()
     bound = _bound_before(search, match.start())
     rest = search[pos:]
-    if re.match(r"\s*(%|phần trăm)", rest):
-        end = pos + re.match(r"\s*(%|phần trăm)", rest).end()
+    percent = _PERCENT.match(rest)
+    if percent:
+        end = pos + percent.end()
+        if _RATE.match(search, end):  # `9%/năm`: an average rate, not a change
+            return Quantity(match.start(), _RATE.match(search, end).end(), number, "other")
         return Quantity(match.start(), end, number, "percent", bound=bound)
+    if _OTHER_MONEY.match(rest):
+        return Quantity(match.start(), pos + _OTHER_MONEY.match(rest).end(), number * scale, "other", bound=bound)
     if re.match(r"\s*lần(?!\w)", rest):
         return Quantity(match.start(), pos + re.match(r"\s*lần", rest).end(), number, "times", bound=bound)
     points = re.match(r"\s*điểm\s*(%|phần trăm)", rest)
@@ -95,15 +109,32 @@ def _read_quantity(search: str, match: re.Match) -> Quantity:
             continue
         if rest.startswith(phrase, spaces) and _word_end(rest, spaces + len(phrase)):
             end = pos + spaces + len(phrase)
+            rate = _RATE.match(search, end)
+            if rate or phrase.endswith("/năm"):  # `6.000 m3/ngày đêm`, `tấn/năm`: a capacity
+                return Quantity(match.start(), rate.end() if rate else end, number, "other")
             return Quantity(match.start(), end, number, "amount", number * scale * factor, unit, bound, scaled)
     if scaled:
         return Quantity(match.start(), pos, number * scale, "bare", bound=bound, scaled=True)
     return Quantity(match.start(), match.end(), number, "bare", bound=bound)
 
 
+_PERCENT = re.compile(r"\s*(%|phần trăm)")
+_RATE = re.compile(r"\s*/\s*(?:năm|ngày|ngày đêm|tháng|giờ|người|ha|ca|tuần)(?!\w)")
+_OTHER_MONEY = re.compile(r"\s*(?:usd|đô la|đôla|euro|eur|yên|nhân dân tệ|triệu usd|tỷ usd)(?!\w)")
+
+
+@lru_cache(maxsize=None)
+def _bounds() -> tuple[tuple[str, str], ...]:
+    """Bound words (lexicon.csv, kind `bound`), longest first."""
+    path = Path(__file__).parents[1] / "vocabulary" / "lexicon.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(search_form(r["phrase"]), r["value"]) for r in csv.DictReader(handle) if r["kind"] == "bound"]
+    return tuple(sorted(rows, key=lambda row: -len(row[0])))
+
+
 def _bound_before(search: str, start: int) -> Optional[str]:
     before = search[max(0, start - 20) : start].rstrip()
-    for phrase, value, _ in cues("bound"):
+    for phrase, value in _bounds():
         if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
             return value
     return None

@@ -33,6 +33,13 @@ _WORDS = "|".join(sorted((w for w in number_words() if set(w) - set("iv")), key=
 _N = rf"(\d{{1,2}}|{_WORDS})"
 _YEAR_TAIL = rf"(?:\s*(?:/|-|năm)?\s*({YEAR}))?"
 _QUARTER = r"(iv|iii|ii|i|[1-4])"
+_MONTHS = {"giêng": 1, "ba": 3, "tư": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+           "mười một": 11, "mười hai": 12, "chạp": 12}
+_MONTH_WORDS = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def _month(word: str) -> int:
+    return _MONTHS[word]
 
 
 @dataclass(frozen=True)
@@ -65,11 +72,13 @@ _RULES: list[tuple[re.Pattern, object]] = [
     (_compile(rf"nửa đầu năm{_YEAR_TAIL}"), lambda m: (1, 6, _y(m[1]))),
     (_compile(rf"nửa cuối năm{_YEAR_TAIL}"), lambda m: (7, 12, _y(m[1]))),
     (_compile(rf"(?:6|sáu) tháng cuối năm{_YEAR_TAIL}"), lambda m: (7, 12, _y(m[1]))),
-    (_compile(rf"{_N} quý(?: đầu năm| năm| đầu)?{_YEAR_TAIL}"), lambda m: (1, 3 * _count(m[1]), _y(m[2]))),
-    (_compile(rf"quý\s+{_QUARTER}{_YEAR_TAIL}(?!\w)"), lambda m: (3 * _count(m[1]) - 2, 3 * _count(m[1]), _y(m[2]))),
-    (_compile(rf"{_N} tháng(?: đầu năm| năm| đầu| qua)?{_YEAR_TAIL}"), lambda m: (1, _count(m[1]), _y(m[2]))),
+    (_compile(rf"{_N} qu[ýí](?: đầu năm| năm| đầu| của năm)?{_YEAR_TAIL}"), lambda m: (1, 3 * _count(m[1]), _y(m[2]))),
+    (_compile(rf"qu[ýí]\s+{_QUARTER}{_YEAR_TAIL}(?!\w)"), lambda m: (3 * _count(m[1]) - 2, 3 * _count(m[1]), _y(m[2]))),
+    (_compile(rf"{_N} tháng(?: đầu năm| năm| đầu| qua| của năm)?{_YEAR_TAIL}"), lambda m: (1, _count(m[1]), _y(m[2]))),
     (_compile(rf"tháng\s+(\d{{1,2}})(?:\s*(?:/|-)\s*({YEAR})|\s+năm\s+({YEAR}))?(?![\d/])"),
      lambda m: (int(m[1]), int(m[1]), _y(m[2] or m[3]))),
+    (_compile(rf"tháng\s+({_MONTH_WORDS})(?:\s*(?:/|-)\s*({YEAR})|\s+năm\s+({YEAR}))?(?!\w)"),
+     lambda m: (_month(m[1]), _month(m[1]), _y(m[2] or m[3]))),
     (_compile(rf"(?:cả |trong |của )?năm\s+({YEAR})(?!\d)"), lambda m: (1, 12, int(m[1]))),
     (_compile(r"(?:cả |trong )?năm nay"), lambda m: (1, 12, "this")),
     (_compile(r"(?:cả |trong )?năm (?:trước|ngoái|vừa qua|qua)"), lambda m: (1, 12, "last")),

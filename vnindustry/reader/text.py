@@ -46,10 +46,22 @@ def _toneless_char(ch: str) -> str:
     return unicodedata.normalize("NFC", base) if base else ch
 
 
+@lru_cache(maxsize=1)
+def _toneless_table() -> dict[int, str]:
+    """Every precomposed Latin letter with a Vietnamese tone -> the same letter without it."""
+    table = {}
+    for code in range(0x00C0, 0x1EFA):
+        ch = chr(code)
+        plain = _toneless_char(ch)
+        if plain != ch and len(plain) == 1:
+            table[code] = plain
+    return table
+
+
 def toneless(text: str) -> str:
     """Tone marks dropped, vowel marks kept (`trưởng`, `trương` -> `trương`); same length, so a
     typo in tones (common in news) still matches a phrase."""
-    return "".join(_toneless_char(ch) if ord(ch) > 127 else ch for ch in text)
+    return text.translate(_toneless_table())
 
 
 def search_form(text: str) -> str:
@@ -93,12 +105,35 @@ _ABBREVIATIONS = ("tp", "tt", "ths", "ts", "pgs", "gs", "q", "p", "tx", "nxb", "
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]?(?=\s+[\"“(\[]?[A-ZÀ-ỸĐ0-9])")
 
 
+_RELATED_HEADER = re.compile(
+    r"^\s*(tin (liên quan|cùng chuyên mục|khác|mới|đọc nhiều)|bài viết (cùng|mới|liên quan)|bài (liên quan|cùng chuyên mục)|"
+    r"xem thêm|đọc thêm|có thể bạn quan tâm|các tin khác)\b",
+    re.IGNORECASE,
+)
+_LINKED_HEADLINE = re.compile(r"^\s*[-–•*+]\s*.*\(\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\s*\)\s*$")
+RELATED_LINE_MAX = 200
+
+
+def skipped_lines(lines: list[str]) -> list[bool]:
+    """Which lines a reader skips: boilerplate, and the headlines of other stories printed under a
+    `Tin liên quan` heading (short lines until a real paragraph), even when they hold figures."""
+    skipped, related = [], False
+    for line in lines:
+        if _RELATED_HEADER.match(line):
+            related = True
+        elif related and len(line.strip()) > RELATED_LINE_MAX:
+            related = False
+        skipped.append(related or is_boilerplate(line) or bool(_LINKED_HEADLINE.match(line)))
+    return skipped
+
+
 def segment(body: str) -> list[Sentence]:
     """Sentences of the body's non-boilerplate lines, with offsets into `body`."""
     sentences: list[Sentence] = []
     offset = 0
-    for paragraph, line in enumerate(body.split("\n")):
-        if not is_boilerplate(line):
+    lines = body.split("\n")
+    for paragraph, (line, skipped) in enumerate(zip(lines, skipped_lines(lines))):
+        if not skipped:
             start = 0
             for match in _SENTENCE_END.finditer(line):
                 word = re.search(r"(\w+)$", line[: match.start()])

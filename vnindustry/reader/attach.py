@@ -1,0 +1,475 @@
+"""Attachment: each statement takes its subject, period, place, status, base and price basis from
+its own words first, then from the statement it hangs on (the one before it in its unit, its
+list's lead-in, the figure its bracket follows, the clause before it in the sentence), then from
+the discourse topic, then from the article (its province, its dateline). Never from a bracket,
+cause or comparison it is not in. Where nothing grounds a period or a place, no row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Optional
+
+from vnindustry.contract import PARSER_VERSION, Observation
+from vnindustry.reader.clauses import Unit
+from vnindustry.reader.discourse import CONTINUING_OPENERS, Topic
+from vnindustry.reader.geography import geo_for
+from vnindustry.reader.lexicon import fold
+from vnindustry.reader.names import PHYSICAL_UNITS, division_section
+from vnindustry.reader.periods import Period
+from vnindustry.reader.statements import Statement
+from vnindustry.reader.text import Sentence
+
+AGGREGATES = ("production_value", "iip", "value_added")
+METRIC_UNITS = {
+    "production_value": {"bn_vnd"},
+    "value_added": {"bn_vnd"},
+    "iip": set(),
+    "growth_contribution": {"pp"},
+    "output": PHYSICAL_UNITS,
+    "inventory": PHYSICAL_UNITS,
+}
+_HORIZON_WORDS = tuple(fold(w) for w in ("đến", "tới", "từ", "tầm nhìn", "định hướng", "trước", "sau", "khởi công", "vào"))
+
+
+@dataclass
+class ArticleFacts:
+    article_id: str
+    published: Optional[date]
+    published_source: str  # published | dateline
+    stated_years: list[tuple[int, int, int]] = field(default_factory=list)  # (position, year, paragraph)
+
+
+@dataclass
+class Resolved:
+    """A statement with everything it took, and where each came from."""
+
+    statement: Statement
+    metric: Optional[str] = None
+    sector: Optional[str] = None
+    division: Optional[str] = None
+    product: Optional[str] = None
+    period: Optional[Period] = None
+    place: Optional[str] = None
+    status: Optional[str] = None
+    base: Optional[str] = None
+    price: Optional[str] = None
+    own_metric: bool = False
+    not_fact: bool = False
+    measured: Optional[str] = None  # what a contribution contributes to; else the metric
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SentenceContext:
+    sentence: Sentence
+    search: str
+    plain: str
+    opener: Optional[str]
+    topic: Topic
+    article: ArticleFacts
+    resolved: list[Resolved] = field(default_factory=list)
+    sentence_periods: list[Period] = field(default_factory=list)
+    tokens: list = field(default_factory=list)
+
+    def anchor(self, statement: Statement) -> tuple[Optional[Resolved], str]:
+        """The resolved statement this one hangs on, and how (unit, host, list, lead, sentence)."""
+        by_statement = {id(r.statement): r for r in self.resolved}
+        if statement.host is not None and id(statement.host) in by_statement:
+            kind = "host" if statement.unit.kind in ("bracket", "aside") else "unit"
+            return by_statement[id(statement.host)], kind
+        unit = statement.unit
+        same = [r for r in self.resolved if r.statement.unit is unit]
+        if same:
+            return same[-1], "unit"
+        return self._before_unit(unit)
+
+    def _before_unit(self, unit: Unit) -> tuple[Optional[Resolved], str]:
+        if unit.kind in ("bracket", "aside", "cause", "comparison") and unit.parent is not None:
+            inside = [r for r in self.resolved if r.statement.unit is unit.parent and r.statement.start < unit.start]
+            if inside:
+                return inside[-1], "host"
+            return self._before_unit(unit.parent)
+        earlier = [r for r in self.resolved if r.statement.unit.main and r.statement.unit.index < unit.index]
+        if earlier:
+            how = "list" if unit.kind == "item" else "sentence"
+            return earlier[-1], how
+        return None, "topic"
+
+
+def resolve(statement: Statement, context: SentenceContext) -> Resolved:
+    anchor, how = context.anchor(statement)
+    topic = context.topic
+    subject = statement.subject
+    result = Resolved(statement, not_fact=subject.not_fact or any(f.role == "other" for f in statement.figures))
+    continues = context.opener in CONTINUING_OPENERS
+
+    _subject(result, statement, anchor, how, context)
+    if anchor is not None and how == "unit" and anchor.not_fact and not subject.named:
+        result.not_fact = True  # `xuất khẩu đạt 5 tỷ USD, tăng 18%`: the change is the exports'
+    if result.not_fact and statement.figures:
+        result.measured = "nonfact"
+    result.own_metric = subject.metric is not None and subject.metric_weight >= 1 and subject.anaphora is None
+    continues = continues or not result.own_metric or result.metric == topic.metric
+
+    _period(result, statement, anchor, how, context)
+    _place(result, statement, anchor, how, context)
+    _status(result, statement, anchor, how, context, continues)
+    _base(result, statement, anchor, how, context, continues or result.product is not None)
+    _price(result, statement, anchor, how, context)
+    context.resolved.append(result)
+    return result
+
+
+def _inherit(result: Resolved, name: str, anchor: Optional[Resolved], how: str, topic: Topic, use_topic: bool = True):
+    if anchor is not None and getattr(anchor, name) is not None:
+        result.sources[name] = how
+        return getattr(anchor, name)
+    if use_topic and getattr(topic, name) is not None:
+        result.sources[name] = "topic"
+        return getattr(topic, name)
+    return None
+
+
+def _subject(result: Resolved, statement: Statement, anchor, how, context: SentenceContext) -> None:
+    subject = statement.subject
+    topic = context.topic
+    value = statement.value()
+    contribution = any(f.role == "contribution" for f in statement.figures)
+    unit = value.quantity.unit if value is not None else None
+    inherited_metric = anchor.measured if anchor is not None and anchor.measured else topic.metric
+    source = "own"
+    if subject.anaphora == "metric":
+        donor = anchor if anchor is not None and anchor.metric else None
+        result.metric = donor.metric if donor else topic.metric
+        result.sector = donor.sector if donor else topic.sector
+        result.division = donor.division if donor else topic.division
+        source = "anaphora"
+    product_words = subject.product is not None and not subject.branch
+    is_product = False
+    if unit in PHYSICAL_UNITS:
+        is_product = True
+    elif value is None and not contribution and product_words and subject.anaphora is None:
+        named_branch = subject.sector is not None or (subject.division is not None and not _division_is_product(subject))
+        if subject.metric in ("output", "inventory"):
+            is_product = True
+        elif not named_branch and (inherited_metric in ("output", "inventory") or subject.product_known):
+            is_product = True
+    if is_product:
+        name = subject.product
+        if name is None and anchor is not None and anchor.product and anchor.statement.unit is statement.unit:
+            name, source = anchor.product, how
+        result.product = name
+        result.sector = subject.product_section if subject.product else anchor.sector if anchor else None
+        if subject.product is None and anchor is not None:
+            result.sector = anchor.sector
+        result.metric = "inventory" if subject.metric == "inventory" or (
+            subject.metric is None and inherited_metric == "inventory" and subject.product is None) else "output"
+        result.measured = result.metric
+        result.sources["subject"] = source
+        return
+    if contribution:
+        result.metric = "growth_contribution"
+        result.measured = inherited_metric if inherited_metric in AGGREGATES else None
+    elif result.metric is None:
+        own = subject.metric if subject.metric in AGGREGATES else None
+        if own is None and subject.metric is None:
+            own = inherited_metric if inherited_metric in AGGREGATES or inherited_metric == "nonfact" else None
+            source = how if anchor is not None and anchor.metric else "topic"
+        if unit == "bn_vnd" and own not in ("production_value", "value_added"):
+            own = "production_value"
+        result.metric = own
+    if subject.not_fact and result.metric is not None:
+        result.not_fact = True
+    if subject.sector is not None or subject.division is not None:
+        if subject.division is not None and subject.sector is None:
+            result.division, result.sector = subject.division, division_section(subject.division)
+        else:
+            result.sector = subject.sector
+        source = "own"
+    elif subject.anaphora == "sector":
+        named = _last_named(statement, context)
+        if named is not None:
+            kind, code = named
+            result.sector = division_section(code) if kind == "division" else code
+            result.division = code if kind == "division" else None
+        source = "anaphora"
+    elif subject.anaphora == "metric":
+        pass
+    elif subject.metric is not None and subject.metric in AGGREGATES and not contribution:
+        result.sector = "industry" if subject.metric in ("production_value", "iip") else None
+    else:
+        donor = anchor if anchor is not None else None
+        if donor is not None and (donor.sector is not None or donor.metric is not None):
+            result.sector, result.division = donor.sector, donor.division
+            source = how
+        elif topic.metric is not None:
+            result.sector, result.division = topic.sector, topic.division
+            source = "topic"
+        if result.sector is None and result.metric in ("production_value", "iip"):
+            result.sector = "industry"
+    if result.metric == "nonfact":
+        result.not_fact = True
+    if result.measured is None:
+        result.measured = result.metric
+    if result.not_fact and statement.figures:
+        result.measured = "nonfact"  # what continues it is out of the contract too
+    result.sources["subject"] = source
+
+
+def _division_is_product(subject) -> bool:
+    """`linh kiện điện tử`: one phrase, a product and a branch; the product reading needs its catalogue entry."""
+    token = subject.division_token
+    return token is not None and token.has("product")
+
+
+def _last_named(statement: Statement, context: SentenceContext) -> Optional[tuple[str, str]]:
+    """The section or branch named last before this statement in the sentence's main line, else before."""
+    found = None
+    for resolved in context.resolved:
+        if resolved.statement.unit.main and resolved.statement.start < statement.start:
+            for token in resolved.statement.tokens:
+                if token.get("sector"):
+                    found = ("sector", token.get("sector").value)
+                elif token.get("division"):
+                    found = ("division", token.get("division").value)
+    return found or context.topic.last_named
+
+
+def _dating(statement: Statement, context: SentenceContext) -> list[Period]:
+    """Periods of the statement's own words that date a figure: not the year of a base
+    (`so với cùng kỳ năm 2022`), a plan, a price basis, or a horizon (`đến năm 2030`)."""
+    covered = [(t.start, t.end) for t in statement.tokens if t.has("base", "plan", "price")]
+    periods = []
+    for period in statement.periods:
+        if any(s <= period.start < e for s, e in covered):
+            continue
+        periods.append(period)
+    return periods
+
+
+def is_horizon(period: Period, plain: str) -> bool:
+    """`đến năm 2030`, `từ năm 2024`, `tầm nhìn 2050`: a year that dates no figure."""
+    before = plain[max(0, period.start - 14) : period.start].rstrip()
+    return before.endswith(_HORIZON_WORDS)
+
+
+def _horizon(period: Period, context: SentenceContext) -> bool:
+    return is_horizon(period, context.plain)
+
+
+def _period(result: Resolved, statement: Statement, anchor, how, context: SentenceContext) -> None:
+    first_figure = statement.figures[0].start if statement.figures else statement.unit.end
+    own = [p for p in _dating(statement, context) if p.start < first_figure]
+    horizon = [p for p in own if _horizon(p, context)]
+    own = [p for p in own if p not in horizon]
+    if not own and statement.figures:
+        s, e = statement.after
+        own = [p for p in context_periods(context, s, e, statement) if not _horizon(p, context)][:1]
+    period: Optional[Period] = own[-1] if own else None
+    if period is None and horizon and _says_target(statement):
+        period = horizon[-1]
+    prior = _prior_period(statement, anchor)
+    if prior is not None:
+        result.period, result.sources["period"] = prior, "prior"
+        return
+    if period is None:
+        result.period = _inherit(result, "period", anchor, how, context.topic)
+        return
+    result.sources["period"] = "own"
+    result.period = _with_year(period, result, anchor, context)
+
+
+def context_periods(context: SentenceContext, start: int, end: int, statement: Statement) -> list[Period]:
+    return [p for p in context.sentence_periods if start <= p.start < end and statement.unit.owns(p.start)]
+
+
+def _says_target(statement: Statement) -> bool:
+    return any(t.get("status") and t.get("status").value == "target" for t in statement.tokens)
+
+
+def _prior_period(statement: Statement, anchor: Optional[Resolved]) -> Optional[Period]:
+    """`(cùng kỳ năm trước tăng 4,1%)`: the host's period a year earlier."""
+    if statement.unit.kind != "bracket" or anchor is None or anchor.period is None:
+        return None
+    first = statement.figures[0].start if statement.figures else statement.unit.end
+    for token in statement.tokens:
+        base = token.get("base")
+        if base is not None and base.weight and token.start < first:
+            host = anchor.period
+            return replace(host, year=host.year - 1, last_year=(host.last_year - 1) if host.last_year else None)
+    return None
+
+
+def _with_year(period: Period, result: Resolved, anchor, context: SentenceContext) -> Optional[Period]:
+    if period.year is not None:
+        return period
+    published = context.article.published
+    if period.relation is not None:
+        if published is None:
+            return None
+        result.sources["year"] = context.article.published_source
+        return replace(period, year=published.year - (1 if period.relation == "last" else 0), relation=None)
+    for donor, how in ((anchor, "unit"), (context.topic, "topic")):
+        carried = getattr(donor, "period", None) if donor is not None else None
+        if carried is not None and carried.year is not None and not carried.last_year:
+            result.sources["year"] = how
+            return replace(period, year=carried.year)
+    stated = _nearest_stated_year(period, context)
+    if stated is not None:
+        result.sources["year"] = "stated"
+        return replace(period, year=stated)
+    if published is not None:
+        result.sources["year"] = context.article.published_source
+        year = published.year
+        if period.last_month > published.month and year > 1:
+            year -= 1  # a January report on `tháng 12` speaks of the year before
+        return replace(period, year=year)
+    return None
+
+
+def _nearest_stated_year(period: Period, context: SentenceContext) -> Optional[int]:
+    """The year stated nearest to a yearless period in its paragraph (not a base's or horizon's year)."""
+    paragraph = context.sentence.paragraph
+    candidates = [(abs(position - period.start), year) for position, year, where in context.article.stated_years
+                  if where == paragraph]
+    return min(candidates)[1] if candidates else None
+
+
+def _place(result: Resolved, statement: Statement, anchor, how, context: SentenceContext) -> None:
+    subject = statement.subject
+    if subject.place is not None:
+        result.place, result.sources["place"] = subject.place, "own"
+        return
+    if subject.home:
+        result.place, result.sources["place"] = context.topic.home, "home"
+        return
+    if statement.unit.kind in ("comparison", "cause"):  # `cao hơn mức tăng 9,1% của cả nước`
+        named = [t for t in context.tokens if statement.unit.owns(t.start) and t.has("place", "national")]
+        if named:
+            reading = named[-1].get("place") or named[-1].get("national")
+            result.place, result.sources["place"] = reading.value, "own"
+            return
+    place = _inherit(result, "place", anchor, how, context.topic)
+    if place is None and context.topic.home is not None:
+        place, result.sources["place"] = context.topic.home, "home"
+    result.place = place
+
+
+def _status(result: Resolved, statement: Statement, anchor, how, context: SentenceContext, continues: bool) -> None:
+    first = statement.figures[0].start if statement.figures else statement.unit.end
+    words = [t for t in statement.tokens if t.get("status") and t.start < first]
+    if words:
+        result.status, result.sources["status"] = words[-1].get("status").value, "own"
+        return
+    if statement.unit.kind in ("bracket", "aside") and result.sources.get("period") in ("own", "prior"):
+        result.status, result.sources["status"] = "actual", "prior"
+        return
+    status = _inherit(result, "status", anchor, how, context.topic, use_topic=continues)
+    if status is None:
+        status, result.sources["status"] = "actual", "default"
+    result.status = status
+
+
+def _base(result: Resolved, statement: Statement, anchor, how, context: SentenceContext, continues: bool) -> None:
+    """The base context of a statement: its own base phrase before the figures (`So với năm
+    2018, …`), else what it hangs on, else the topic's when it continues or breaks the topic
+    down (never for a target)."""
+    first = statement.figures[0].start if statement.figures else statement.unit.end
+    free = [t for t in statement.tokens if t.get("base") and not t.get("base").weight and t.start < first]
+    if free:
+        result.base, result.sources["base"] = free[-1].get("base").value, "own"
+    elif not statement.figures:
+        result.base = None
+    own = [f.base for f in statement.changes() if f.base]
+    if own:
+        result.base = own[-1]
+        result.sources["base"] = "own"
+        return
+    if result.base is None:
+        result.base = _inherit(result, "base", anchor, how, context.topic, use_topic=continues and result.status != "target")
+
+
+def _price(result: Resolved, statement: Statement, anchor, how, context: SentenceContext) -> None:
+    words = [t for t in statement.tokens if t.get("price")]
+    if words:
+        result.price, result.sources["price_basis"] = words[-1].get("price").value, "own"
+        return
+    if result.own_metric and statement.figures:
+        return
+    for donor, donor_how in ((anchor, how), (context.topic, "topic")):
+        if donor is not None and donor.price is not None and donor.metric == result.metric:
+            result.price, result.sources["price_basis"] = donor.price, donor_how
+            return
+
+
+def observations(result: Resolved, context: SentenceContext, coordination_base: dict[int, str]) -> list[Observation]:
+    """The rows a resolved statement gives: one per change base, or one for a value / plan share."""
+    statement = result.statement
+    if result.not_fact or not statement.figures or result.metric is None or result.place is None or result.period is None:
+        return []
+    if result.period.year is None:
+        return []
+    if result.product is None and result.metric in ("output", "inventory"):
+        return []
+    if result.product is None and result.sector is None:
+        return []
+    if result.metric == "iip" and not statement.changes():
+        return []  # an index is reported as a change; `sản xuất công nghiệp đạt 24,6% kế hoạch` names no index
+    value = statement.value()
+    contribution = next((f for f in statement.figures if f.role == "contribution"), None)
+    if contribution is not None:
+        value = contribution
+    unit = value.quantity.unit if value is not None and contribution is None else ("pp" if contribution else None)
+    if value is not None and unit not in METRIC_UNITS[result.metric]:
+        return []
+    amount = contribution.amount if contribution is not None else (value.quantity.value if value is not None else None)
+    plan = next((f.quantity.number for f in statement.figures if f.role == "plan"), None)
+    changes = statement.changes() if contribution is None else []
+    period_start, period_end = result.period.months()
+    geo_code, geo_name = geo_for(result.place, period_end)
+    sentence = context.sentence
+    rows = []
+    price = result.price if result.metric in ("production_value", "value_added") else None
+    for change in changes or [None]:
+        if value is None and change is None and plan is None:
+            continue
+        base = None
+        sources = dict(result.sources)
+        if change is not None:
+            base = change.base
+            if base is None and id(change) in coordination_base:
+                base, sources["base"] = coordination_base[id(change)], "coordination"
+            elif base is None:
+                base = result.base
+            elif change.base:
+                sources["base"] = "own"
+        bound = value.quantity.bound if value is not None and contribution is None else (change.quantity.bound if change else None)
+        rows.append(Observation(
+            article_id=context.article.article_id,
+            geo_code=geo_code,
+            geo_name=geo_name,
+            period_start=period_start,
+            period_end=period_end,
+            sector=result.sector,
+            division=result.division,
+            product=result.product,
+            metric=result.metric,
+            value=_tidy(amount) if amount is not None else None,
+            unit=unit if value is not None else None,
+            bound=bound,
+            change_pct=change.change_pct if change is not None else None,
+            change_base=base if change is not None else None,
+            plan_pct=plan,
+            status=result.status or "actual",
+            price_basis=price,
+            evidence=sentence.text,
+            span=(sentence.start, sentence.end),
+            parser_version=PARSER_VERSION,
+            attachment={k: v for k, v in sources.items() if k != "price_basis" or price is not None},
+        ))
+    return rows
+
+
+def _tidy(value: float) -> float:
+    return float(f"{value:.12g}")

@@ -1,0 +1,160 @@
+"""What each figure says: a value, a change (with its base), a plan share, a contribution, a share
+of a total (out of contract), or something else; read from the words of its own unit only."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from vnindustry.reader.clauses import Unit
+from vnindustry.reader.lexicon import Token, fold
+from vnindustry.reader.numbers import Quantity
+
+SHARE_CUES = frozenset(fold(w) for w in ("chiếm", "tỷ trọng", "tỉ trọng", "tỷ lệ", "tỉ lệ"))
+# words that may stand between a verb and its figure: `tăng nhẹ 2%`, `đạt khoảng 5 triệu tấn`
+_FILLER = re.compile(
+    fold(r"(?:\s|,|nhẹ|mạnh|khá|cao|thêm|lên|xuống|chậm|tới|đến|ở mức|mức|được|khoảng|hơn|trên|gần|xấp xỉ|dưới|"
+         r"là|với|ước|tính|đạt|chỉ|có|vẫn|tiếp tục|lần lượt|tương ứng|trở lại|từ|của|trung bình)*")
+)
+_JOIN = re.compile(fold(r"[\s,;]*(?:và|còn)?[\s,;]*"))
+
+
+@dataclass
+class Figure:
+    quantity: Quantity
+    role: str  # value | change | plan | contribution | share | other
+    unit: Unit
+    change_pct: Optional[float] = None
+    base: Optional[str] = None
+    amount: Optional[float] = None  # signed contribution in percentage points
+    direction: Optional[str] = None
+    end: int = 0  # end of the figure with its base / plan / price phrase
+    trailing: Optional[Token] = None  # that phrase
+    hole_start: Optional[int] = None  # a share hides its cue word too (`chiếm 74%`)
+
+    @property
+    def start(self) -> int:
+        return self.quantity.start
+
+
+def _signed(direction: str, number: float) -> float:
+    """The change in percent a verb gives a number: tăng 5% -> 5, giảm 5% -> -5, bằng 95% -> -5."""
+    return round({"up": number, "down": -number, "index": number - 100}[direction], 6)
+
+
+def read_figures(quantities: Sequence[Quantity], units: Sequence[Unit], tokens: Sequence[Token], plain: str) -> list[Figure]:
+    figures: list[Figure] = []
+    previous: dict[int, Figure] = {}
+    for q in quantities:
+        if q.kind == "bare":
+            continue
+        unit = _owner(units, q.start)
+        if unit is None:
+            continue
+        last = previous.get(id(unit))
+        since = last.end if last is not None else unit.start
+        before = [t for t in tokens if since <= t.start and t.end <= q.start and unit.owns(t.start)]
+        trailing = _trailing(tokens, q, plain)
+        end = trailing.end if trailing is not None else q.end
+        figure = _role(q, unit, before, trailing, end, last, plain, since)
+        if figure is not None:
+            figures.append(figure)
+            previous[id(unit)] = figure
+    return figures
+
+
+def _owner(units: Sequence[Unit], position: int) -> Optional[Unit]:
+    holders = [u for u in units if u.owns(position)]
+    return min(holders, key=lambda u: u.end - u.start) if holders else None
+
+
+_BEFORE_PLAN = re.compile(fold(r"\s*(?:so với|so)?\s*"))
+
+
+def _trailing(tokens: Sequence[Token], q: Quantity, plain: str) -> Optional[Token]:
+    """The base, plan or price phrase right after a figure (`tăng 5% so với cùng kỳ`,
+    `đạt 79,1% so với kịch bản`)."""
+    for token in tokens:
+        if token.start < q.end:
+            continue
+        if token.start > q.end + 12:
+            return None
+        gap = plain[q.end : token.start]
+        if token.has("base", "price") and not gap.strip(" "):
+            return token
+        if token.has("plan") and _BEFORE_PLAN.fullmatch(gap):
+            return token
+        if _BEFORE_PLAN.fullmatch(plain, q.end, token.end):
+            continue  # the `với` of `so với kịch bản`
+        return None
+    return None
+
+
+def _governing(before: Sequence[Token], q: Quantity, plain: str) -> Optional[Token]:
+    """The last verb or share word before the figure with only filler words between."""
+    for token in reversed(before):
+        if token.has("bound", "status") and not token.has("verb"):
+            continue
+        if token.has("verb") or (token.has("nonfact") and plain[token.start : token.end] in SHARE_CUES):
+            return token if _FILLER.fullmatch(plain, token.end, q.start) else None
+        return None
+    return None
+
+
+def _role(q, unit, before, trailing, end, last, plain, since) -> Optional[Figure]:
+    verb = _governing(before, q, plain)
+    reading = verb.get("verb") if verb is not None else None
+    direction = reading.value if reading is not None else None
+    base = trailing.get("base").value if trailing is not None and trailing.get("base") else None
+    if trailing is not None and trailing.get("base") and trailing.get("base").weight and q.kind not in ("times", "percent"):
+        base = None
+    plan = trailing is not None and trailing.has("plan")
+    if verb is not None and verb.has("nonfact") and q.kind == "percent":
+        return Figure(q, "share", unit, end=q.end, hole_start=verb.start)
+    if q.kind == "other":
+        return Figure(q, "other", unit, end=end)
+    if q.kind == "points":
+        contributes = [t.get("verb").value for t in before if t.get("verb") and t.get("verb").value.startswith("contribution")]
+        if not contributes:
+            return None
+        sign = -1 if contributes[-1] == "contribution_down" else 1
+        return Figure(q, "contribution", unit, amount=sign * q.number, end=q.end)
+    if q.kind == "times":
+        if direction == "times":
+            return Figure(q, "change", unit, round((q.number - 1) * 100, 6), base, end=end, trailing=trailing, direction="up")
+        return None
+    if q.kind == "percent":
+        if plan:
+            return Figure(q, "plan", unit, end=end, trailing=trailing)
+        if q.sign:
+            return Figure(q, "change", unit, q.sign * q.number, base, end=end, trailing=trailing, direction="up" if q.sign > 0 else "down")
+        if direction in ("up", "down", "index"):
+            return Figure(q, "change", unit, _signed(direction, q.number), base, end=end, trailing=trailing, direction=direction)
+        if direction == "level":
+            if _growth_subject(before, plain):
+                return Figure(q, "change", unit, q.number, base, end=end, trailing=trailing, direction="up")
+            if base is not None:
+                return Figure(q, "change", unit, _signed("index", q.number), base, end=end, trailing=trailing, direction="index")
+            return None
+        if verb is None and last is not None and last.role == "change" and last.direction in ("up", "down"):
+            if _JOIN.fullmatch(plain, last.end, q.start):
+                return Figure(q, "change", unit, _signed(last.direction, q.number), base, end=end, trailing=trailing,
+                              direction=last.direction)
+        return None
+    if q.kind == "amount":
+        if direction in ("up", "down", "index", "times"):
+            return Figure(q, "other", unit, end=end)  # an absolute change (`tăng 500 tỷ đồng`) is not in the contract
+        return Figure(q, "value", unit, end=q.end if not (trailing and trailing.has("price")) else q.end)
+    return None
+
+
+def _growth_subject(before: Sequence[Token], plain: str) -> bool:
+    """`tốc độ tăng trưởng … đạt 8%`, `đạt mức tăng trưởng 8%`: a level that is a growth rate."""
+    for token in reversed(before):
+        metric = token.get("metric")
+        if metric is not None:
+            return metric.value == "value_added" and metric.weight == 1
+        verb = token.get("verb")
+        if verb is not None and verb.value == "up":
+            return True
+    return False

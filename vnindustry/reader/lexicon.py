@@ -1,0 +1,172 @@
+"""One compiled matcher for every phrase the reader knows, run once per article.
+
+Metrics, sectors, VSIC divisions, catalogue products, provinces and districts, status, base,
+plan and price-basis phrases, verbs and connectives all live in one trie-shaped regular
+expression over the article's toneless search form (tone typos still match). The longest
+phrase at a position wins, which is the contract's rule (`sản xuất và phân phối điện` is a
+section, not `điện`). A phrase may have several readings (`kế hoạch` is a status or a plan;
+`linh kiện điện tử` a product or a branch): the later stages choose by context.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Optional
+
+from vnindustry.reference import load_table, split_list
+from vnindustry.reader.text import search_form, toneless
+
+VOCABULARY = Path(__file__).parents[1] / "vocabulary" / "lexicon.csv"
+ADMIN_PREFIX = re.compile(r"^(?:tỉnh|thành phố)\s+")
+DISTRICT_PREFIXES = ("huyện", "thị xã", "thành phố", "tp", "tp.", "quận")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    kind: str
+    value: str
+    weight: int = 0
+    aux: str = ""  # section of a product; offset of the capitalised name in a district phrase
+    toned: str = ""  # the phrase with its tones: only metric phrases may differ from it in tones
+
+
+TONE_TOLERANT = frozenset({"metric"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    readings: tuple[Reading, ...]
+
+    def get(self, kind: str) -> Optional[Reading]:
+        for reading in self.readings:
+            if reading.kind == kind:
+                return reading
+        return None
+
+    def has(self, *kinds: str) -> bool:
+        return any(reading.kind in kinds for reading in self.readings)
+
+
+def fold(text: str) -> str:
+    """The form phrases and text are matched in: lower case, one tone placement, no tones;
+    same length as `text`."""
+    return toneless(search_form(text))
+
+
+def _add(entries: dict[str, list[Reading]], phrase: str, reading: Reading) -> None:
+    toned = search_form(phrase.strip())
+    key = toneless(toned)
+    reading = replace(reading, toned="" if reading.kind in TONE_TOLERANT else toned)
+    if key and reading not in entries.setdefault(key, []):
+        entries[key].append(reading)
+
+
+@lru_cache(maxsize=None)
+def entries() -> dict[str, tuple[Reading, ...]]:
+    """Every phrase (folded) -> its readings, from the vocabulary and the reference tables."""
+    found: dict[str, list[Reading]] = {}
+    with VOCABULARY.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            _add(found, row["phrase"], Reading(row["kind"], row["value"], int(row["weight"] or 0)))
+    for row in load_table("sectors"):
+        for phrase in [row["name_vi"], *split_list(row["aliases_vi"])]:
+            _add(found, phrase, Reading("sector", row["code"]))
+    for row in load_table("vsic_divisions"):
+        for phrase in [row["name_vi"], *split_list(row["aliases_vi"])]:
+            _add(found, phrase, Reading("division", row["code"]))
+    for row in load_table("products"):
+        for phrase in [row["name_vi"], *split_list(row["aliases"])]:
+            _add(found, phrase, Reading("product", row["name_vi"], aux=row["section"]))
+    for row in load_table("province_aliases"):
+        _add(found, ADMIN_PREFIX.sub("", search_form(row["alias"])), Reading("place", row["code"], aux="0"))
+    for row in load_table("provinces"):
+        for name in (row["name"], row["name_ascii"]):
+            _add(found, name, Reading("place", row["code"], aux="0"))
+    for row in load_table("districts"):
+        if row["ambiguous"].lower() != "true":
+            for prefix in DISTRICT_PREFIXES:
+                _add(found, f"{prefix} {row['name']}", Reading("place", row["province_code"], aux=str(len(prefix) + 1)))
+    return {key: tuple(readings) for key, readings in found.items()}
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regular expression whose alternatives share prefixes, so `re` tests few branches per position."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        terminal = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if terminal else body
+
+    return build(trie)
+
+
+@lru_cache(maxsize=None)
+def matcher() -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + _trie_pattern(sorted(entries())) + r")(?!\w)")
+
+
+_TAIL = re.compile(fold(r"\s*(?:(?:năm|kỳ|quý|tháng|cả năm)\s*)?(?:\d{4}|\d{1,2}(?:\s*/\s*\d{4})?|iv|iii|ii|i|trước|ngoái)(?!\w)"))
+_AFTER_PERCENT = re.compile(fold(r"(?:%|phần trăm)\s*(?:so với\s+|so\s+)?$"))
+
+
+def scan(original: str, search: str, plain: str) -> Iterator[Token]:
+    """Tokens of one text in order; `search` is its `search_form` and `plain` its `fold` (same length)."""
+    table = entries()
+    pattern = matcher()
+    position = 0
+    while True:
+        match = pattern.search(plain, position)
+        if match is None:
+            return
+        start, end = match.span()
+        toned = search[start:end]
+        readings = tuple(r for r in table[match.group()] if (not r.toned or r.toned == toned) and _fits(r, original, start))
+        if not readings:
+            position = start + 1
+            continue
+        kinds = {r.kind for r in readings}
+        if "plan" in kinds:
+            as_plan = bool(_AFTER_PERCENT.search(plain, max(0, start - 16), start))
+            readings = tuple(r for r in readings if (r.kind == "plan") == as_plan) or readings
+            kinds = {r.kind for r in readings}
+        if "base" in kinds or "plan" in kinds:
+            tail = _TAIL.match(plain, end)
+            end = tail.end() if tail else end
+        yield Token(start, end, readings)
+        position = end
+
+
+def _fits(reading: Reading, original: str, start: int) -> bool:
+    """Names must be written as names: capitalised (`Hòa Bình`, not `hòa bình`), and `Việt Nam`
+    not inside an organisation's name (`Tập đoàn Điện lực Việt Nam`); a product or branch word
+    capitalised after a capitalised word is part of a name (`Nghi Sơn` holds no paint)."""
+    if reading.kind in ("product", "division", "sector") and original[start].isupper():
+        return not _after_capitalised_word(original, start)
+    if reading.kind == "place":
+        at = start + int(reading.aux or 0)
+        return at < len(original) and original[at].isupper()
+    if reading.kind == "national" and reading.weight == 1:
+        return original[start].isupper() and not _after_capitalised_word(original, start)
+    return True
+
+
+_PREVIOUS_WORD = re.compile(r"(\w+)\s+$")
+
+
+def _after_capitalised_word(original: str, start: int) -> bool:
+    previous = _PREVIOUS_WORD.search(original, max(0, start - 20), start)
+    return previous is not None and previous.group(1)[0].isupper()
