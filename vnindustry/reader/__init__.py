@@ -17,7 +17,7 @@ from vnindustry.reader.attach import ArticleFacts, SentenceContext, is_horizon, 
 from vnindustry.reader.discourse import Topic, frame_view
 from vnindustry.reader.figures import read_figures
 from vnindustry.reader.geography import home_place, source_spans
-from vnindustry.reader.lexicon import Token, scan
+from vnindustry.reader.lexicon import Token, fold, scan
 from vnindustry.reader.numbers import find_quantities
 from vnindustry.reader.periods import find_dateline, find_periods
 from vnindustry.reader.statements import SentenceParts, group
@@ -123,6 +123,9 @@ def _opens_new_period(statements, topic: Topic) -> bool:
     return not (same_months and same_year)
 
 
+_AND = fold("và ")
+
+
 def _coordination_bases(statements, plain: str) -> dict[int, str]:
     """`A tăng 6,5% và B tăng 7% so với năm 2023`: a base closing a coordination speaks for
     the changes before it that name none."""
@@ -133,7 +136,7 @@ def _coordination_bases(statements, plain: str) -> dict[int, str]:
             continue
         base = following.changes()[-1].base
         gap = plain[statement.figures[-1].end : following.figures[0].start]
-        if base and gap.lstrip(" ,").startswith("và "):
+        if base and gap.lstrip(" ,").startswith(_AND):
             for change in statement.changes():
                 if change.base is None:
                     shared[id(change)] = base
@@ -162,7 +165,16 @@ def _deduplicate(observations: list[Observation], headline_end: int) -> list[Obs
         seen.setdefault(key, obs)
     kept = list(seen.values())
     body = [o for o in kept if o.span[0] >= headline_end]
-    return [o for o in kept if o.span[0] >= headline_end or not any(_restates(o, b) for b in body)]
+    kept = [o for o in kept if o.span[0] >= headline_end or not any(_restates(o, b) for b in body)]
+    return [o for o in kept if not any(_less_said(o, other) for other in kept)]
+
+
+def _less_said(row: Observation, other: Observation) -> bool:
+    """The same change stated twice, once without its base (a lead restating the figure a later
+    paragraph gives in full): one statement, one row."""
+    return (row is not other and row.change_base is None and other.change_base is not None
+            and row.change_pct is not None and _subject_key(row) == _subject_key(other)
+            and (row.value, row.change_pct, row.plan_pct) == (other.value, other.change_pct, other.plan_pct))
 
 
 def _restates(headline: Observation, body: Observation) -> bool:

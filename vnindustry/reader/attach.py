@@ -110,13 +110,15 @@ def resolve(statement: Statement, context: SentenceContext) -> Resolved:
     if result.not_fact and statement.figures:
         result.measured = "nonfact"
     result.own_metric = subject.metric is not None and subject.metric_weight >= 1 and subject.anaphora is None
-    continues = continues or not result.own_metric or result.metric == topic.metric
+    thread = topic.thread(result.measured) if result.own_metric and result.measured != topic.metric else None
+    continues = continues or not result.own_metric or result.metric == topic.metric or thread is not None
+    carried = thread or topic
 
     _period(result, statement, anchor, how, context)
     _place(result, statement, anchor, how, context)
-    _status(result, statement, anchor, how, context, continues)
-    _base(result, statement, anchor, how, context, continues or result.product is not None)
-    _price(result, statement, anchor, how, context)
+    _status(result, statement, anchor, how, carried, continues)
+    _base(result, statement, anchor, how, carried, continues or result.product is not None)
+    _price(result, statement, anchor, how, carried)
     context.resolved.append(result)
     return result
 
@@ -356,22 +358,22 @@ def _place(result: Resolved, statement: Statement, anchor, how, context: Sentenc
     result.place = place
 
 
-def _status(result: Resolved, statement: Statement, anchor, how, context: SentenceContext, continues: bool) -> None:
+def _status(result: Resolved, statement: Statement, anchor, how, carried, continues: bool) -> None:
     first = statement.figures[0].start if statement.figures else statement.unit.end
     words = [t for t in statement.tokens if t.get("status") and t.start < first]
     if words:
         result.status, result.sources["status"] = words[-1].get("status").value, "own"
         return
-    if statement.unit.kind in ("bracket", "aside") and result.sources.get("period") in ("own", "prior"):
+    if statement.unit.kind in ("bracket", "aside", "comparison") and result.sources.get("period") in ("own", "prior"):
         result.status, result.sources["status"] = "actual", "prior"
         return
-    status = _inherit(result, "status", anchor, how, context.topic, use_topic=continues)
+    status = _inherit(result, "status", anchor, how, carried, use_topic=continues)
     if status is None:
         status, result.sources["status"] = "actual", "default"
     result.status = status
 
 
-def _base(result: Resolved, statement: Statement, anchor, how, context: SentenceContext, continues: bool) -> None:
+def _base(result: Resolved, statement: Statement, anchor, how, carried, continues: bool) -> None:
     """The base context of a statement: its own base phrase before the figures (`So với năm
     2018, …`), else what it hangs on, else the topic's when it continues or breaks the topic
     down (never for a target)."""
@@ -387,17 +389,17 @@ def _base(result: Resolved, statement: Statement, anchor, how, context: Sentence
         result.sources["base"] = "own"
         return
     if result.base is None:
-        result.base = _inherit(result, "base", anchor, how, context.topic, use_topic=continues and result.status != "target")
+        result.base = _inherit(result, "base", anchor, how, carried, use_topic=continues and result.status != "target")
 
 
-def _price(result: Resolved, statement: Statement, anchor, how, context: SentenceContext) -> None:
+def _price(result: Resolved, statement: Statement, anchor, how, carried) -> None:
     words = [t for t in statement.tokens if t.get("price")]
     if words:
         result.price, result.sources["price_basis"] = words[-1].get("price").value, "own"
         return
     if result.own_metric and statement.figures:
         return
-    for donor, donor_how in ((anchor, how), (context.topic, "topic")):
+    for donor, donor_how in ((anchor, how), (carried, "topic")):
         if donor is not None and donor.price is not None and donor.metric == result.metric:
             result.price, result.sources["price_basis"] = donor.price, donor_how
             return

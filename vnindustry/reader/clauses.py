@@ -182,7 +182,7 @@ def _after_figure_clause(search: str, figure_end: int, limit: int) -> int:
 
 _RUN_GLUE = re.compile(fold(
     r"(?:[\s,;]|và|tăng|giảm|đạt|là|bằng|gấp|khoảng|gần|hơn|trên|dưới|xấp xỉ|ở mức|mức|nhẹ|mạnh|với|so với|so|"
-    r"cùng kỳ|năm trước|tháng trước|quý trước|năm \d{4}|tương ứng)*"
+    r"cùng kỳ|năm trước|tháng trước|quý trước|năm \d{4}|tương ứng|đóng góp|làm giảm|kéo giảm)*"
 ))
 
 

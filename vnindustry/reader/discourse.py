@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from vnindustry.reader.lexicon import fold
@@ -37,6 +37,12 @@ class Topic:
     price: Optional[str] = None
     paragraph: int = -1
     last_named: Optional[tuple[str, str]] = None  # ("sector" | "division", code), for `ngành này`
+    threads: dict = field(default_factory=dict)  # metric -> the state it was last reported in
+
+    def thread(self, metric: Optional[str]) -> Optional["Topic"]:
+        """Where a metric named again (`chỉ số sản xuất ngành X` two sentences after the IIP)
+        picks up: its status, base and price basis when it was last reported."""
+        return self.threads.get(metric) if metric else None
 
     def enter_paragraph(self, paragraph: int, opens_new_period: bool) -> None:
         """A new paragraph speaks of the article's own place again; a new period, a new topic."""
@@ -61,6 +67,14 @@ class Topic:
             value = next((getattr(h, name) for h in heads if getattr(h, name) is not None), None)
             if value is not None:
                 setattr(self, name, value)
+        seen = set()
+        for head in heads:
+            if head.measured and head.measured != "nonfact" and head.measured not in seen:
+                seen.add(head.measured)
+                thread = Topic(metric=head.measured, sector=head.sector, division=head.division)
+                for name in CARRIED_FIELDS:
+                    setattr(thread, name, getattr(head, name))
+                self.threads[head.measured] = thread
 
     def remember_named(self, kind: str, code: str) -> None:
         self.last_named = (kind, code)

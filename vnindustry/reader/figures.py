@@ -115,12 +115,16 @@ def _role(q, unit, before, trailing, end, last, plain, since) -> Optional[Figure
         return Figure(q, "other", unit, end=end)
     if q.kind == "points":
         contributes = [t.get("verb").value for t in before if t.get("verb") and t.get("verb").value.startswith("contribution")]
+        if not contributes and last is not None and last.role == "contribution" and _JOIN.fullmatch(plain, last.end, q.start):
+            return Figure(q, "contribution", unit, amount=q.number if last.amount >= 0 else -q.number, end=q.end)
         if not contributes:
             return None
         sign = -1 if contributes[-1] == "contribution_down" else 1
         return Figure(q, "contribution", unit, amount=sign * q.number, end=q.end)
     if q.kind == "times":
         if direction == "times":
+            if base is None:
+                base, end = _implied_base(plain, q.end, end)
             return Figure(q, "change", unit, round((q.number - 1) * 100, 6), base, end=end, trailing=trailing, direction="up")
         return None
     if q.kind == "percent":
@@ -128,6 +132,8 @@ def _role(q, unit, before, trailing, end, last, plain, since) -> Optional[Figure
             return Figure(q, "plan", unit, end=end, trailing=trailing)
         if q.sign:
             return Figure(q, "change", unit, q.sign * q.number, base, end=end, trailing=trailing, direction="up" if q.sign > 0 else "down")
+        if direction == "index" and base is None:
+            base, end = _implied_base(plain, q.end, end)
         if direction in ("up", "down", "index"):
             return Figure(q, "change", unit, _signed(direction, q.number), base, end=end, trailing=trailing, direction=direction)
         if direction == "level":
@@ -146,6 +152,17 @@ def _role(q, unit, before, trailing, end, last, plain, since) -> Optional[Figure
             return Figure(q, "other", unit, end=end)  # an absolute change (`tăng 500 tỷ đồng`) is not in the contract
         return Figure(q, "value", unit, end=q.end if not (trailing and trailing.has("price")) else q.end)
     return None
+
+
+_IMPLIED = re.compile(fold(r"\s*(?:của\s+|so\s+)?(?:(năm\s+\d{4}|năm trước|năm ngoái)|(cùng kỳ(?:\s+năm\s+(?:trước|ngoái|\d{4}))?))(?!\w)"))
+
+
+def _implied_base(plain: str, start: int, end: int) -> tuple[Optional[str], int]:
+    """`bằng 99,5% năm 2014`, `gấp 1,5 lần cùng kỳ`: an index names its base without `so với`."""
+    match = _IMPLIED.match(plain, start)
+    if match is None:
+        return None, end
+    return ("previous_year" if match.group(1) else "same_period_last_year"), max(end, match.end())
 
 
 def _growth_subject(before: Sequence[Token], plain: str) -> bool:

@@ -72,13 +72,14 @@ def entries() -> dict[str, tuple[Reading, ...]]:
     found: dict[str, list[Reading]] = {}
     with VOCABULARY.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            _add(found, row["phrase"], Reading(row["kind"], row["value"], int(row["weight"] or 0)))
-    for row in load_table("sectors"):
-        for phrase in [row["name_vi"], *split_list(row["aliases_vi"])]:
-            _add(found, phrase, Reading("sector", row["code"]))
-    for row in load_table("vsic_divisions"):
-        for phrase in [row["name_vi"], *split_list(row["aliases_vi"])]:
-            _add(found, phrase, Reading("division", row["code"]))
+            reading = Reading(row["kind"], row["value"], int(row["weight"] or 0))
+            for variant in _branch_variants(row["phrase"]) if row["kind"] in ("sector", "division") else [row["phrase"]]:
+                _add(found, variant, reading)
+    for table, kind in (("sectors", "sector"), ("vsic_divisions", "division")):
+        for row in load_table(table):
+            for phrase in [row["name_vi"], *split_list(row["aliases_vi"])]:
+                for variant in _branch_variants(phrase):
+                    _add(found, variant, Reading(kind, row["code"]))
     for row in load_table("products"):
         for phrase in [row["name_vi"], *split_list(row["aliases"])]:
             _add(found, phrase, Reading("product", row["name_vi"], aux=row["section"]))
@@ -92,6 +93,15 @@ def entries() -> dict[str, tuple[Reading, ...]]:
             for prefix in DISTRICT_PREFIXES:
                 _add(found, f"{prefix} {row['name']}", Reading("place", row["province_code"], aux=str(len(prefix) + 1)))
     return {key: tuple(readings) for key, readings in found.items()}
+
+
+def _branch_variants(phrase: str) -> list[str]:
+    """A section or branch is also written with `ngành` before it (`ngành chế biến, bảo quản thủy
+    sản`), so that the longest phrase at a position is the whole name."""
+    folded = fold(phrase.strip())
+    if folded.startswith(("nganh ", "công nghiêp", "khu vưc", "toan nganh")):
+        return [phrase]
+    return [phrase, f"ngành {phrase}"]
 
 
 def _trie_pattern(words: list[str]) -> str:

@@ -30,7 +30,7 @@ _GENERIC = re.compile(fold(r"(?<!\w)(?:các loại|sản phẩm|mặt hàng)(?!\
 _FRAME = re.compile(fold(r"^(?:theo|về|đối với|tại|trong|tính chung|lũy kế|luỹ kế|so với|ngoài ra|bên cạnh|hiện|"
                          r"năm|tháng|quý|riêng|cụ thể|trong đó|đáng chú ý|nhìn chung|nhờ|do|đến|tính đến|tính từ|từ|đầu năm|cuối năm)(?!\w)"))
 _BRANCH = re.compile(fold(r"^(?:ngành|nhóm ngành|lĩnh vực|khu vực|công nghiệp|nhóm)(?!\w)"))
-_AGENT = re.compile(fold(r"^(các\s+|những\s+|nhiều\s+|toàn bộ\s+|hầu hết\s+|một số\s+)?"
+_AGENT = re.compile(fold(r"^(?:(các\s+|những\s+|nhiều\s+|toàn bộ\s+|hầu hết\s+|một số\s+)|một\s+|mỗi\s+)?"
                          r"(?:nhà máy|công ty|tập đoàn|xí nghiệp|cơ sở|doanh nghiệp|hợp tác xã|đơn vị|làng nghề|tổng công ty)(?!\w)"))
 _ENDERS = re.compile(fold(r"\s(?:của|tại|ở|trong|trên|thuộc|từ đầu năm|đến)(?!\w)"))
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -74,6 +74,30 @@ def find_quantities(search: str) -> list[Quantity]:
             sign = 1 if signed.group(1) == "+" else -1
             quantity = Quantity(signed.start(1), quantity.end, quantity.number, "percent", bound=quantity.bound, sign=sign)
         found.append(quantity)
+    return _share_list_units(search, found)
+
+
+_LIST_GLUE = re.compile(r"\s*[,;]\s*|\s+và\s+")
+_COUNTED = re.compile(r"(?:tháng|năm|quý|ngày|số|lần|thứ)\s*$")
+
+
+def _share_list_units(search: str, found: list[Quantity]) -> list[Quantity]:
+    """`đóng góp 1,8; 7,2; 0,7 và 0,1 điểm phần trăm`, `đạt 2,1 và 3,4 triệu tấn`: numbers listed
+    before the one that carries the unit share it (and its scale)."""
+    for index in range(len(found) - 1, 0, -1):
+        carrier = found[index]
+        if carrier.kind == "bare":
+            continue
+        for back in range(index - 1, -1, -1):
+            bare = found[back]
+            following = found[back + 1]
+            if bare.kind != "bare" or not _LIST_GLUE.fullmatch(search, bare.end, following.start):
+                break
+            if _COUNTED.search(search, max(0, bare.start - 8), bare.start):
+                break
+            value = bare.number * (carrier.value / carrier.number) if carrier.value is not None and carrier.number else None
+            found[back] = Quantity(bare.start, bare.end, bare.number, carrier.kind, value, carrier.unit, bare.bound,
+                                   carrier.scaled, carrier.sign)
     return found
 
 

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 
 from vnindustry.reader.clauses import Unit
 from vnindustry.reader.figures import Figure
-from vnindustry.reader.lexicon import Token
+from vnindustry.reader.lexicon import Token, fold
 from vnindustry.reader.names import NAME_TOKEN_KINDS, Subject, product_chunk, read_subject
 from vnindustry.reader.periods import Period
 
@@ -169,15 +169,21 @@ def _minus(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[t
     return result
 
 
-_NAME_AFTER_STOP = re.compile(r"[,;:.()]")
+_NAME_AFTER_STOP = re.compile(r"[;:()]|\.(?!\d)")
 
 
 def _name_after(statement: Statement, figure: Figure, unit: Unit, parts: SentenceParts) -> int:
-    """Quantity before the name: `sản xuất được 1,2 triệu tấn thép`. Returns where the name ends."""
+    """Quantity before the name: `sản xuất được 1,2 triệu tấn thép`, `6,2 triệu đôi giầy, dép, tăng
+    5,5%`. The name runs to the next cue word or figure; a comma cuts it when a figure follows
+    what comes after the comma (`… tấn thép, xi măng 2 triệu tấn`). Returns where the name ends."""
     stop = _NAME_AFTER_STOP.search(parts.plain, figure.end, unit.end)
     end = stop.start() if stop else unit.end
     later = [f.start for f in parts.figures if figure.end < f.start < end]
-    end = min([end] + later)
+    cue = next((t.start for t in parts.tokens if figure.end < t.start < end and t.has(*_NAME_AFTER_CUES)), None)
+    if later and (cue is None or later[0] < cue):
+        comma = parts.plain.find(",", figure.end, later[0])
+        end = comma if comma >= 0 else later[0]
+    end = min([end] + ([cue] if cue is not None else []))
     spans = unit.own_spans(figure.end, end)
     if not spans:
         return figure.end
@@ -190,6 +196,9 @@ def _name_after(statement: Statement, figure: Figure, unit: Unit, parts: Sentenc
     statement.spans.extend(spans)
     parts.claimed.extend(spans)
     return end
+
+
+_NAME_AFTER_CUES = ("verb", "status", "base", "plan", "cause", "comparison", "contrast", "opener", "respectively")
 
 
 def _host_spans(unit: Unit, parts: SentenceParts) -> list[tuple[int, int]]:
@@ -240,7 +249,8 @@ def _respectively(unit: Unit, figures: list[Figure], parts: SentenceParts) -> li
     marker = unit.marker
     figures = [f for f in figures if f.role in ("value", "change", "contribution", "plan")]
     names_end = marker.start
-    name_tokens = [t for t in parts.tokens if unit.start <= t.start and t.end <= names_end and t.has("sector", "division", "product", "place", "national")]
+    name_tokens = [t for t in parts.tokens if unit.start <= t.start and t.end <= names_end and unit.owns(t.start)
+                   and t.has("sector", "division", "product", "place", "national")]
     if not name_tokens:  # `Tương ứng, A và B tăng 3% và 5%`
         first = figures[0].start if figures else unit.end
         names_end = first
@@ -267,26 +277,37 @@ def _respectively(unit: Unit, figures: list[Figure], parts: SentenceParts) -> li
         periods = [(p.start, p.end) for p in _spans_periods(spans, parts)]
         subject = read_subject(spans, tokens, parts.body, parts.plain, periods)
         statement = Statement(unit, spans, tokens, [], subject, host=frame)
-        statement.figures = sorted((group[index] for group in by_role.values()), key=lambda f: f.start)
-        made.append(statement)
+        statement.figures = sorted((g[index] for role, g in by_role.items() if role != "contribution"), key=lambda f: f.start)
+        if statement.figures:
+            made.append(statement)
+        if "contribution" in by_role:  # a contribution is a statement of its own, about the same name
+            made.append(Statement(unit, spans, tokens, [], subject, [by_role["contribution"][index]],
+                                  host=statement if statement.figures else frame))
     frame.after = (unit.start, unit.start)
     return [frame] + made
 
 
+_NAME_SEPARATORS = tuple(fold(p) for p in (r";|\svà\s", r",|\svà\s", r"\svà\s", r","))
+
+
 def _chunk_names(start: int, end: int, parts: SentenceParts, count: int) -> list[tuple[list[tuple[int, int]], list[Token]]]:
-    """Names of a `lần lượt` list cut at `;` when the list uses it (its items may hold commas:
-    `bia, nước giải khát`), else at `,` and `và`, when the lexicon does not know them all: the
-    last `count` pieces that name something."""
+    """Names of a `lần lượt` list when the lexicon does not know them all: cut at `;` when the
+    list uses it (its items may hold commas: `bia, nước giải khát`), else at `,` and `và`, else at
+    `và` alone (`tôm đông lạnh và cá, mực đông lạnh`), else at `,`: the first cut that gives as
+    many names as there are figures."""
     text = parts.plain[start:end]
-    separator = r";|\svà\s" if ";" in text else r",|\svà\s"
-    found, cursor = [], start
-    for piece in re.split(separator, text):
-        at = parts.plain.find(piece, cursor, end)
-        cursor = at + len(piece)
-        spans = [(at, at + len(piece))]
-        tokens = _spans_tokens(spans, parts)
-        periods = [(p.start, p.end) for p in _spans_periods(spans, parts)]
-        chunk = product_chunk(spans, tokens, parts.body, parts.plain, periods) if piece.strip() else None
-        if chunk is not None and chunk.kind == "product":
-            found.append((spans, tokens))
-    return found[-count:] if len(found) >= count else []
+    schemes = _NAME_SEPARATORS if ";" in text else _NAME_SEPARATORS[1:]
+    for separator in schemes:
+        found, cursor = [], start
+        for piece in re.split(separator, text):
+            at = parts.plain.find(piece, cursor, end)
+            cursor = at + len(piece)
+            spans = [(at, at + len(piece))]
+            tokens = _spans_tokens(spans, parts)
+            periods = [(p.start, p.end) for p in _spans_periods(spans, parts)]
+            chunk = product_chunk(spans, tokens, parts.body, parts.plain, periods) if piece.strip() else None
+            if chunk is not None and chunk.kind == "product":
+                found.append((spans, tokens))
+        if len(found) == count:
+            return found
+    return []
