@@ -26,7 +26,7 @@ bench: install
 	$(BIN)/vnindustry bench
 
 score: install
-	../shared/tools/score-extraction
+	$(BIN)/vnindustry score
 
 clean:
 	rm -rf data dbt/target dbt/logs

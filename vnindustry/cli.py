@@ -100,20 +100,57 @@ def _fmt(number: Optional[float]) -> str:
 
 @app.command()
 def bench(
-    corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and tests/fixtures/dev/)."),
+    corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and tests/corpus/regression/)."),
     size_mb: float = typer.Option(10.0, "--size-mb", help="Corpus size to build by repeating the articles."),
 ) -> None:
     """Measure the reader: articles/s, MB/s and peak memory on a corpus of at least --size-mb."""
     from vnindustry.benchmark import corpus, run_benchmark
     from vnindustry.reference import REPO_ROOT
 
-    folders = corpus_dirs or [REPO_ROOT / "seeds", REPO_ROOT / "tests" / "fixtures" / "dev"]
+    corpus_root = REPO_ROOT / "tests" / "corpus"
+    folders = corpus_dirs or [REPO_ROOT / "seeds", corpus_root / "dev" / "articles", corpus_root / "own" / "articles"]
     events = corpus(folders, size_mb)
     result = run_benchmark(events)
     out.print(
         f"reader {result.articles} articles, {result.megabytes:.1f} MB, {result.facts} facts in {result.seconds:.1f}s: "
         f"{result.articles_per_s:,.0f} articles/s, {result.mb_per_s:.2f} MB/s, peak RSS {result.peak_rss_mb:.0f} MB"
     )
+
+
+@app.command()
+def score(
+    sets: List[str] = typer.Argument(None, help="GOLD.jsonl ARTICLES_DIR pairs (default: the repository's gold sets)."),
+    heldout: bool = typer.Option(False, "--heldout", help="Also score the held-back set (report it; never tune on it)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List the missed, extra and wrong-field rows."),
+) -> None:
+    """Score the reader against gold sets: precision, recall, F1, and a strict F1 that also asks
+    status, base, price basis, bound, plan share and unit to be right."""
+    from vnindustry.reference import REPO_ROOT
+    from vnindustry.scoring import score_set
+
+    if sets and len(sets) % 2:
+        raise typer.BadParameter("give GOLD.jsonl ARTICLES_DIR pairs")
+    corpus = REPO_ROOT / "tests" / "corpus"
+    named = {
+        "seeds": (REPO_ROOT / "tests" / "fixtures" / "gold_seeds.jsonl", REPO_ROOT / "seeds"),
+        "dev": (corpus / "dev" / "gold.jsonl", corpus / "dev" / "articles"),
+        "own": (corpus / "own" / "gold.jsonl", corpus / "own" / "articles"),
+        "regression": (corpus / "regression" / "gold.jsonl", corpus / "regression" / "articles"),
+    }
+    if heldout:
+        named["heldout"] = (corpus / "heldout" / "gold.jsonl", corpus / "heldout" / "articles")
+    if sets:
+        named = {sets[i]: (Path(sets[i]), Path(sets[i + 1])) for i in range(0, len(sets), 2)}
+    for name, (gold, articles) in named.items():
+        result = score_set(gold, articles)
+        out.print(f"{name}: {result.summary()}")
+        if verbose:
+            for line in result.misses:
+                out.print(f"  MISS  {line}")
+            for line in result.extras:
+                out.print(f"  EXTRA {line}")
+            for line in result.wrong_fields:
+                out.print(f"  FIELD {line}")
 
 
 @app.command()

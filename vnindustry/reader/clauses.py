@@ -91,25 +91,24 @@ def parse(start: int, end: int, search: str, tokens: Sequence[Token], figures: S
     return units
 
 
+_BRACKET_CHARS = re.compile(r"[()\[\]]")
+
+
 def _brackets(start: int, end: int, search: str) -> list[tuple[int, int]]:
     found, stack = [], []
-    for position in range(start, end):
-        ch = search[position]
-        if ch in _BRACKETS:
+    for match in _BRACKET_CHARS.finditer(search, start, end):
+        position = match.start()
+        if search[position] in _BRACKETS:
             stack.append(position)
-        elif ch in (")", "]") and stack:
+        elif stack:
             found.append((stack.pop(), position + 1))
     found.extend((open_at, end) for open_at in stack)
     return found
 
 
 def _inside_token(position: int, tokens: Sequence[Token]) -> bool:
-    for token in tokens:
-        if token.start <= position < token.end:
-            return True
-        if token.start > position:
-            return False
-    return False
+    index = bisect_left([t.start for t in tokens], position + 1) - 1
+    return index >= 0 and tokens[index].start <= position < tokens[index].end
 
 
 def _asides(start, end, search, tokens, brackets) -> list[tuple[int, int]]:
@@ -139,12 +138,16 @@ def _in_holes(position: int, holes: Sequence[tuple[int, int]]) -> bool:
     return any(s <= position < e for s, e in holes)
 
 
+_MAIN_MARKS = re.compile(r"[;:]")
+
+
 def _boundaries(start, end, search, holes, tokens) -> list[tuple[int, str]]:
     """`;`, `:` and contrast markers of the main line (not inside a bracket, an aside or a name)."""
     found = []
-    for position in range(start, end):
+    for match in _MAIN_MARKS.finditer(search, start, end):
+        position = match.start()
         ch = search[position]
-        if ch not in ";:" or _in_holes(position, holes) or _inside_token(position, tokens):
+        if _in_holes(position, holes) or _inside_token(position, tokens):
             continue
         if ch == ":" and position > start and search[position - 1].isdigit() and search[position + 1 : position + 2].isdigit():
             continue  # a time of day, 08:30

@@ -41,15 +41,21 @@ class Token:
     start: int
     end: int
     readings: tuple[Reading, ...]
+    kinds: frozenset = frozenset()
+
+    @classmethod
+    def of(cls, start: int, end: int, readings: tuple[Reading, ...]) -> "Token":
+        return cls(start, end, readings, frozenset(r.kind for r in readings))
 
     def get(self, kind: str) -> Optional[Reading]:
-        for reading in self.readings:
-            if reading.kind == kind:
-                return reading
+        if kind in self.kinds:
+            for reading in self.readings:
+                if reading.kind == kind:
+                    return reading
         return None
 
     def has(self, *kinds: str) -> bool:
-        return any(reading.kind in kinds for reading in self.readings)
+        return not self.kinds.isdisjoint(kinds)
 
 
 def fold(text: str) -> str:
@@ -156,7 +162,7 @@ def scan(original: str, search: str, plain: str) -> Iterator[Token]:
         if "base" in kinds or "plan" in kinds:
             tail = _TAIL.match(plain, end)
             end = tail.end() if tail else end
-        yield Token(start, end, readings)
+        yield Token.of(start, end, readings)
         position = end
 
 

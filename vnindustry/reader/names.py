@@ -16,26 +16,26 @@ from typing import Optional, Sequence
 
 from vnindustry.reference import load_table, split_list
 from vnindustry.reader.lexicon import Token, fold
-from vnindustry.reader.text import lower_same_length
+from vnindustry.reader.text import lower_same_length, search_form
 
 PHYSICAL_UNITS = frozenset({"tonne", "m3", "kwh", "litre", "m2", "piece", "pair"})
 NAME_TOKEN_KINDS = ("sector", "division", "product", "place", "national", "anaphora", "metric", "home")
 STOP_KINDS = ("verb", "status", "base", "plan", "price", "opener", "cause", "comparison", "contrast", "respectively",
               "bound", "place", "national", "home", "anaphora", "metric", "nonfact")
-_LEADING = re.compile(fold(r"^(?:(?:các|những|một số|nhiều|số|sản phẩm|mặt hàng|hàng|như|gồm|bao gồm|là|và|còn|"
+_LEADING = re.compile(search_form(r"^(?:(?:các|những|một số|nhiều|số|sản phẩm|mặt hàng|hàng|như|gồm|bao gồm|là|và|còn|"
                            r"tổng sản lượng|sản lượng|lượng|tổng|toàn bộ|chủ yếu|chủ lực|một|đối với|với)\s+)+"))
-_TRAILING = re.compile(fold(r"(?:\s+(?:các loại|sản xuất|khai thác|tiêu thụ|thực hiện|chủ yếu|chủ lực|"
+_TRAILING = re.compile(search_form(r"(?:\s+(?:các loại|sản xuất|khai thác|tiêu thụ|thực hiện|chủ yếu|chủ lực|"
                             r"thành phẩm các loại|cả năm|cả giai đoạn|trong giai đoạn|trong|đạt|của|toàn tỉnh|ước|chỉ|vẫn|cũng|đã|đều))+$"))
-_GENERIC = re.compile(fold(r"(?<!\w)(?:các loại|sản phẩm|mặt hàng)(?!\w)"))
-_FRAME = re.compile(fold(r"^(?:theo|về|đối với|tại|trong|tính chung|lũy kế|luỹ kế|so với|ngoài ra|bên cạnh|hiện|"
+_GENERIC = re.compile(search_form(r"(?<!\w)(?:các loại|sản phẩm|mặt hàng|chủ yếu|chủ lực)(?!\w)"))
+_FRAME = re.compile(search_form(r"^(?:theo|về|đối với|tại|trong|tính chung|lũy kế|luỹ kế|so với|ngoài ra|bên cạnh|hiện|"
                          r"năm|tháng|quý|riêng|cụ thể|trong đó|đáng chú ý|nhìn chung|nhờ|do|đến|tính đến|tính từ|từ|đầu năm|cuối năm)(?!\w)"))
-_BRANCH = re.compile(fold(r"^(?:ngành|nhóm ngành|lĩnh vực|khu vực|công nghiệp|nhóm)(?!\w)"))
-_AGENT = re.compile(fold(r"^(?:(các\s+|những\s+|nhiều\s+|toàn bộ\s+|hầu hết\s+|một số\s+)|một\s+|mỗi\s+)?"
+_BRANCH = re.compile(search_form(r"^(?:ngành|nhóm ngành|lĩnh vực|khu vực|công nghiệp|nhóm)(?!\w)"))
+_AGENT = re.compile(search_form(r"^(?:(các\s+|những\s+|nhiều\s+|toàn bộ\s+|hầu hết\s+|một số\s+)|một\s+|mỗi\s+)?"
                          r"(?:nhà máy|công ty|tập đoàn|xí nghiệp|cơ sở|doanh nghiệp|hợp tác xã|đơn vị|làng nghề|tổng công ty)(?!\w)"))
-_ENDERS = re.compile(fold(r"\s(?:của|tại|ở|trong|trên|thuộc|từ đầu năm|đến)(?!\w)"))
+_ENDERS = re.compile(search_form(r"\s(?:của|tại|ở|trong|trên|thuộc|từ đầu năm|đến)(?!\w)"))
 _WORD = re.compile(r"\w+", re.UNICODE)
 # words that alone never name a product: verbs, adverbs, generic nouns of these reports
-NON_NAME = frozenset(fold(
+NON_NAME = frozenset(search_form(
     "tiếp tục vẫn cũng đã đều chỉ nhẹ mạnh khá cao thấp hơn so cùng kỳ giữ mức ổn định duy trì tốt có được là với và "
     "các những này đó nay hiện sản xuất khai thác chế biến tiêu thụ công nghiệp doanh nghiệp nhà máy tỉnh thành phố "
     "toàn ngành trong đạt ước lên xuống thêm tăng giảm chậm nhanh đáng kể trở lại đà phục hồi liên năm tháng quý "
@@ -80,7 +80,7 @@ class Subject:
 
 
 def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], body: str, plain: str,
-                 periods: Sequence[tuple[int, int]] = ()) -> Subject:
+                 periods: Sequence[tuple[int, int]] = (), chunk: bool = True) -> Subject:
     """The subject named in the text spans of a region (tokens = those inside the spans)."""
     subject = Subject()
     metrics = [t for t in tokens if t.get("metric")]
@@ -106,7 +106,7 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], body
         else:
             subject.division = last.get("division").value
             subject.division_token = last
-    chunk = product_chunk(spans, tokens, body, plain, periods)
+    chunk = product_chunk(spans, tokens, body, plain, periods) if chunk else None
     if chunk is not None:
         subject.branch = chunk.kind == "branch"
         subject.agent = chunk.kind == "agent"
@@ -160,14 +160,14 @@ def _stops(token: Token, plain: str, region_end: int) -> bool:
 
 
 def _candidate(start: int, end: int, tokens, body: str, plain: str):
-    text = plain[start:end]
-    for piece in re.finditer(r"[^;:()]+", text):
-        s = start + piece.start()
-        e = start + piece.end()
-        raw = plain[s:e]
-        lead = len(raw) - len(raw.lstrip(" ,.-–+•*\n"))
-        s += lead
-        raw = plain[s:e].rstrip(" ,.-–")
+    """Word rules run on the toned lower case (`đá` is a stone, `đã` a tense word); catalogue
+    look-ups on the folded form."""
+    toned = search_form(body[start:end])
+    for piece in re.finditer(r"[^;:()]+", toned):
+        s, e = start + piece.start(), start + piece.end()
+        raw = toned[s - start : e - start]
+        s += len(raw) - len(raw.lstrip(" ,.-–+•*\n"))
+        raw = toned[s - start : e - start].rstrip(" ,.-–")
         e = s + len(raw)
         if not raw or not _WORD.search(raw):
             continue
@@ -181,22 +181,24 @@ def _candidate(start: int, end: int, tokens, body: str, plain: str):
         ender = _ENDERS.search(raw)
         if ender:
             raw = raw[: ender.start()]
-            e = s + len(raw)
         leading = _LEADING.match(raw)
         if leading:
             s += leading.end()
             raw = raw[leading.end():]
         trailing = _TRAILING.search(raw)
-        catalogue = _catalogue()
-        if trailing and raw not in catalogue:
+        if trailing and fold(raw) not in _catalogue():
             raw = raw[: trailing.start()]
         e = s + len(raw)
-        written = lower_same_length(body[s:e])
-        name = " ".join(_GENERIC.sub(" ", written).split()).strip(" ,")
+        written = list(lower_same_length(body[s:e]))
+        for generic in _GENERIC.finditer(toned, s - start, e - start):  # `xi măng các loại` -> `xi măng`
+            written[generic.start() + start - s : generic.end() + start - s] = " " * (generic.end() - generic.start())
+        name = " ".join("".join(written).split()).strip(" ,")
         words = name.split()
-        if not words or len(words) > 7 or not name[0].isalpha() or all(fold(w.strip(",")) in NON_NAME for w in words):
+        if not words or len(words) > 7 or not name[0].isalpha() or all(search_form(w.strip(",")) in NON_NAME for w in words):
             return None
-        section, known = product_section(fold(name))
+        section, known = product_section(" ".join(plain[s:e].split()))  # `đá các loại`: B, though `đá` alone is not
+        if section is None:
+            section, known = product_section(fold(name))
         return Chunk(name, "product", section, known)
     return None
 

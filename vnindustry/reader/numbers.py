@@ -52,10 +52,6 @@ class Quantity:
     sign: int = 0  # +1 / -1 when written with a sign (`+12,4%`), a change with no verb
 
 
-def _word_end(text: str, pos: int) -> bool:
-    return pos >= len(text) or not text[pos].isalnum()
-
-
 def find_quantities(search: str) -> list[Quantity]:
     """Every number in a text (search form), read with its scale, unit and bound."""
     found: list[Quantity] = []
@@ -101,50 +97,57 @@ def _share_list_units(search: str, found: list[Quantity]) -> list[Quantity]:
     return found
 
 
+_SCALE = re.compile(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)")
+_RATE = re.compile(r"\s*/\s*(?:năm|ngày|ngày đêm|tháng|giờ|người|ha|ca|tuần)(?!\w)")
+
+
+@lru_cache(maxsize=None)
+def _tail() -> tuple[re.Pattern, dict[str, tuple[str, float]]]:
+    """What may follow a number (after its scale words), as one alternation: `%`, percentage
+    points, `lần`, a foreign currency, or a unit of units.csv (longest first)."""
+    units = {phrase: (unit, factor) for phrase, unit, factor in _units() if unit != "pp"}
+    alternatives = "|".join(re.escape(p) for p in sorted(units, key=len, reverse=True))
+    pattern = re.compile(
+        r"\s*(?:(?P<percent>%|phần trăm)|(?P<points>điểm\s*(?:%|phần trăm))|(?P<times>lần)(?!\w)|"
+        r"(?P<money>usd|đô la|đôla|euro|eur|yên|nhân dân tệ)(?!\w)|"
+        rf"(?P<unit>{alternatives})(?![\w]))"
+    )
+    return pattern, units
+
+
 def _read_quantity(search: str, match: re.Match) -> Quantity:
     number = parse_vietnamese_number(match.group(0))
-    pos, scale = match.end(), 1.0
+    start, pos, scale = match.start(), match.end(), 1.0
     scaled = False
     while True:
-        words = re.match(r"\s*(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w)", search[pos:])
+        words = _SCALE.match(search, pos)
         if not words:
             break
         scale *= SCALE_WORDS[words.group(1)]
         scaled = True
-        pos += words.end()
-    bound = _bound_before(search, match.start())
-    rest = search[pos:]
-    percent = _PERCENT.match(rest)
-    if percent:
-        end = pos + percent.end()
-        if _RATE.match(search, end):  # `9%/năm`: an average rate, not a change
-            return Quantity(match.start(), _RATE.match(search, end).end(), number, "other")
-        return Quantity(match.start(), end, number, "percent", bound=bound)
-    if _OTHER_MONEY.match(rest):
-        return Quantity(match.start(), pos + _OTHER_MONEY.match(rest).end(), number * scale, "other", bound=bound)
-    if re.match(r"\s*lần(?!\w)", rest):
-        return Quantity(match.start(), pos + re.match(r"\s*lần", rest).end(), number, "times", bound=bound)
-    points = re.match(r"\s*điểm\s*(%|phần trăm)", rest)
-    if points:
-        return Quantity(match.start(), pos + points.end(), number, "points", number, "pp", bound)
-    spaces = len(rest) - len(rest.lstrip(" "))
-    for phrase, unit, factor in _units():
-        if unit == "pp":
-            continue
-        if rest.startswith(phrase, spaces) and _word_end(rest, spaces + len(phrase)):
-            end = pos + spaces + len(phrase)
-            rate = _RATE.match(search, end)
-            if rate or phrase.endswith("/năm"):  # `6.000 m3/ngày đêm`, `tấn/năm`: a capacity
-                return Quantity(match.start(), rate.end() if rate else end, number, "other")
-            return Quantity(match.start(), end, number, "amount", number * scale * factor, unit, bound, scaled)
-    if scaled:
-        return Quantity(match.start(), pos, number * scale, "bare", bound=bound, scaled=True)
-    return Quantity(match.start(), match.end(), number, "bare", bound=bound)
-
-
-_PERCENT = re.compile(r"\s*(%|phần trăm)")
-_RATE = re.compile(r"\s*/\s*(?:năm|ngày|ngày đêm|tháng|giờ|người|ha|ca|tuần)(?!\w)")
-_OTHER_MONEY = re.compile(r"\s*(?:usd|đô la|đôla|euro|eur|yên|nhân dân tệ|triệu usd|tỷ usd)(?!\w)")
+        pos = words.end()
+    pattern, units = _tail()
+    tail = pattern.match(search, pos)
+    if tail is None:
+        return Quantity(start, pos if scaled else match.end(), number * scale if scaled else number, "bare", scaled=scaled)
+    bound = _bound_before(search, start)
+    end = tail.end()
+    rate = _RATE.match(search, end)
+    if tail.group("percent"):
+        if rate:  # `9%/năm`: an average rate, not a change
+            return Quantity(start, rate.end(), number, "other")
+        return Quantity(start, end, number, "percent", bound=bound)
+    if tail.group("points"):
+        return Quantity(start, end, number, "points", number, "pp", bound)
+    if tail.group("times"):
+        return Quantity(start, end, number, "times", bound=bound)
+    if tail.group("money"):
+        return Quantity(start, end, number * scale, "other", bound=bound)
+    phrase = tail.group("unit")
+    unit, factor = units[phrase]
+    if rate or phrase.endswith("/năm"):  # `6.000 m3/ngày đêm`, `tấn/năm`: a capacity
+        return Quantity(start, rate.end() if rate else end, number, "other")
+    return Quantity(start, end, number, "amount", number * scale * factor, unit, bound, scaled)
 
 
 @lru_cache(maxsize=None)
@@ -156,9 +159,14 @@ def _bounds() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(rows, key=lambda row: -len(row[0])))
 
 
+@lru_cache(maxsize=None)
+def _bound_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    values = dict(_bounds())
+    alternatives = "|".join(re.escape(p) for p in values)
+    return re.compile(rf"(?<!\w)({alternatives})\s*$"), values
+
+
 def _bound_before(search: str, start: int) -> Optional[str]:
-    before = search[max(0, start - 20) : start].rstrip()
-    for phrase, value in _bounds():
-        if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
-            return value
-    return None
+    pattern, values = _bound_pattern()
+    found = pattern.search(search, max(0, start - 20), start)
+    return values[found.group(1)] if found else None

@@ -10,6 +10,7 @@ Units without figures give a *frame*: what a lead-in or a sentence says without 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -67,6 +68,10 @@ class SentenceParts:
     units: Sequence[Unit]
     figures: Sequence[Figure]
     claimed: list[tuple[int, int]] = field(default_factory=list)  # words a statement took after its quantity
+    starts: list[int] = field(default_factory=list)  # token starts, for bisection
+
+    def __post_init__(self) -> None:
+        self.starts = [t.start for t in self.tokens]
 
 
 def group(parts: SentenceParts) -> list[Statement]:
@@ -91,7 +96,12 @@ def group(parts: SentenceParts) -> list[Statement]:
 
 
 def _spans_tokens(spans, parts: SentenceParts) -> list[Token]:
-    return [t for t in parts.tokens if any(s <= t.start and t.end <= e for s, e in spans)]
+    found = []
+    for s, e in spans:
+        for token in parts.tokens[bisect_left(parts.starts, s) : bisect_left(parts.starts, e)]:
+            if token.end <= e:
+                found.append(token)
+    return found
 
 
 def _spans_periods(spans, parts: SentenceParts) -> list[Period]:
@@ -239,8 +249,7 @@ def _frame(unit: Unit, parts: SentenceParts) -> Optional[Statement]:
     periods = _spans_periods(spans, parts)
     if not tokens and not periods:
         return None
-    subject = read_subject(spans, tokens, parts.body, parts.plain, [(p.start, p.end) for p in periods])
-    subject.product = None  # a frame names a topic, not a product figure
+    subject = read_subject(spans, tokens, parts.body, parts.plain, chunk=False)  # a frame names a topic, not a product
     return Statement(unit, spans, tokens, periods, subject)
 
 
@@ -262,6 +271,7 @@ def _respectively(unit: Unit, figures: list[Figure], parts: SentenceParts) -> li
     if len(counts) != 1:
         return []
     count = counts.pop()
+    name_tokens = _one_kind_of_name(name_tokens, count)
     names: list[tuple[list[tuple[int, int]], list[Token]]] = [([(t.start, t.end)], [t]) for t in name_tokens]
     if count < 2 or len(names) != count:
         names = _chunk_names(unit.start, names_end, parts, count)
@@ -285,6 +295,21 @@ def _respectively(unit: Unit, figures: list[Figure], parts: SentenceParts) -> li
                                   host=statement if statement.figures else frame))
     frame.after = (unit.start, unit.start)
     return [frame] + made
+
+
+_NAME_CATEGORIES = (("sector", "division"), ("product",), ("place", "national"))
+
+
+def _one_kind_of_name(tokens: list[Token], count: int) -> list[Token]:
+    """The names a list pairs are of one kind: branches, products or places (`ngành A, ngành B
+    và ngành C của tỉnh Hà Tĩnh … lần lượt`: the province is not a fourth item)."""
+    if len(tokens) == count:
+        return tokens
+    for kinds in _NAME_CATEGORIES:
+        same = [t for t in tokens if t.has(*kinds)]
+        if len(same) == count:
+            return same
+    return tokens
 
 
 _NAME_SEPARATORS = tuple(fold(p) for p in (r";|\svà\s", r",|\svà\s", r"\svà\s", r","))
