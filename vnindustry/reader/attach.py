@@ -210,6 +210,8 @@ def _subject(result: Resolved, statement: Statement, anchor, how, context: Sente
             source = "topic"
         if result.sector is None and result.metric in ("production_value", "iip"):
             result.sector = "industry"
+    if result.metric is None and source == "own" and result.sector is not None and statement.changes():
+        result.metric, source = "iip", "default"  # `ngành sản xuất kim loại tăng 15%`: a branch's growth is its index
     if result.metric == "nonfact":
         result.not_fact = True
     if result.measured is None:

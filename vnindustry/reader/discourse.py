@@ -53,6 +53,7 @@ class Topic:
         if opens_new_period:
             for name in SUBJECT_FIELDS + ("status", "base", "price"):
                 setattr(self, name, None)
+            self.threads = {}
 
     def update(self, heads: list, opener: Optional[str]) -> None:
         """Take what the sentence's main line says (first statement that says it wins)."""

@@ -1,0 +1,79 @@
+"""Attachment: each figure takes its subject, period, place, status and base from its own unit
+first, then the units that contain it; never from a comparison, cause or bracket it is not in.
+Articles written for these tests."""
+
+
+def rows_by(rows, *fields):
+    return {tuple(r[f] for f in fields) for r in rows}
+
+
+def test_a_comparison_with_the_country_is_a_national_row(read):
+    rows = read("Năm 2023, chỉ số sản xuất công nghiệp của tỉnh Nam Định tăng 9,1%, cao hơn mức tăng 6,8% của cả nước.")
+    assert rows_by(rows, "geo_code", "change_pct", "period_start", "period_end") == {
+        ("36", 9.1, "2023-01", "2023-12"), ("VN", 6.8, "2023-01", "2023-12")}
+
+
+def test_the_year_of_a_comparison_base_never_dates_the_figure(read):
+    [r] = read("Tháng 9/2022, chỉ số sản xuất công nghiệp tỉnh Long An tăng 12% so với cùng kỳ năm 2021.")
+    assert (r["period_start"], r["period_end"], r["change_base"]) == ("2022-09", "2022-09", "same_period_last_year")
+
+
+def test_a_bracketed_change_belongs_to_the_figure_before_it(read):
+    [r] = read("Năm 2020, sản lượng xi măng của tỉnh Ninh Bình đạt 2,1 triệu tấn (tăng 5,3%).")
+    assert (r["product"], r["value"], r["change_pct"]) == ("xi măng", 2.1e6, 5.3)
+
+
+def test_a_bracketed_prior_figure_is_its_own_actual_row_and_its_year_does_not_leak(read):
+    rows = read("Năm 2022, chỉ số sản xuất công nghiệp tỉnh Bắc Giang ước tăng 20% so với năm trước (năm 2021 tăng 15%). "
+                "Trong đó, ngành chế biến, chế tạo tăng 22%.")
+    assert rows_by(rows, "sector", "period_start", "change_pct", "status") == {
+        ("industry", "2022-01", 20.0, "estimate"), ("industry", "2021-01", 15.0, "actual"), ("C", "2022-01", 22.0, "estimate")}
+
+
+def test_a_cause_in_a_lead_in_does_not_name_the_items(read):
+    rows = read("Cả nước: năm 2022, chỉ số sản xuất công nghiệp ước tăng 7,6%. Một số địa phương có chỉ số tăng cao nhờ "
+                "ngành chế biến, chế tạo tăng mạnh: Bắc Giang tăng 21%; Thái Nguyên tăng 9%.", title="Cả nước: năm 2022")
+    provincial = [r for r in rows if r["geo_code"] != "VN"]
+    assert rows_by(provincial, "geo_code", "sector", "metric", "change_pct") == {
+        ("24", "industry", "iip", 21.0), ("19", "industry", "iip", 9.0)}
+
+
+def test_a_quantity_before_its_name(read):
+    [r] = read("Năm 2021, tỉnh Hà Tĩnh sản xuất được 1,2 triệu tấn thép, tăng 5%.")
+    assert (r["product"], r["sector"], r["value"], r["change_pct"]) == ("thép", "C", 1.2e6, 5.0)
+
+
+def test_two_changes_share_one_verb(read):
+    rows = read("Tháng 3/2024, chỉ số sản xuất công nghiệp tỉnh Long An tăng 2,1% so với tháng trước và 9,4% so với cùng kỳ.")
+    assert rows_by(rows, "change_pct", "change_base") == {(2.1, "previous_period"), (9.4, "same_period_last_year")}
+
+
+def test_verbless_signed_changes_in_a_list(read):
+    rows = read("Năm 2023, chỉ số sản xuất một số ngành của tỉnh Bình Dương: dệt +12,4%, sản xuất trang phục -3%.")
+    assert rows_by(rows, "division", "change_pct") == {("13", 12.4), ("14", -3.0)}
+
+
+def test_a_base_closing_a_coordination_speaks_for_every_change_in_it(read):
+    rows = read("Năm 2024, tỉnh Hải Dương đặt mục tiêu chỉ số sản xuất công nghiệp tăng 8% và "
+                "giá trị sản xuất công nghiệp tăng 9% so với năm 2023.")
+    assert rows_by(rows, "metric", "change_base", "status", "period_start") == {
+        ("iip", "previous_year", "target", "2024-01"), ("production_value", "previous_year", "target", "2024-01")}
+
+
+def test_respectively_pairs_two_figures_per_item(read):
+    rows = read("Năm 2022, xi măng và clanhke của tỉnh Thanh Hóa lần lượt đạt 12 triệu tấn và 5 triệu tấn, tăng 4% và 2%.")
+    assert rows_by(rows, "product", "value", "change_pct") == {("xi măng", 12e6, 4.0), ("clanhke", 5e6, 2.0)}
+
+
+def test_a_target_without_a_base_has_none(read):
+    [r] = read("Năm 2024, tỉnh Quảng Ninh đặt mục tiêu chỉ số sản xuất công nghiệp tăng 9%.")
+    assert (r["status"], r["change_base"]) == ("target", None)
+
+
+def test_each_row_records_how_it_was_attached(read):
+    rows = read("Năm 2022, chỉ số sản xuất công nghiệp tỉnh Nghệ An ước tăng 11,6% so với năm 2021. "
+                "Trong đó, ngành chế biến, chế tạo tăng 12%.")
+    head, breakdown = sorted(rows, key=lambda r: r["span"][0])
+    assert head["attachment"]["period"] == "own" and head["attachment"]["place"] == "own"
+    assert breakdown["attachment"]["period"] == "topic" and breakdown["attachment"]["status"] == "topic"
+    assert breakdown["attachment"]["subject"] == "own"

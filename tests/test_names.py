@@ -1,0 +1,83 @@
+"""Names: metrics, sections, branches and products as the text names them (sentences written
+for these tests), and what a name says about the statement it opens."""
+import pytest
+
+from vnindustry.reader.lexicon import fold, scan
+from vnindustry.reader.names import product_section, read_subject
+from vnindustry.reader.text import search_form
+
+
+def subject(text):
+    tokens = list(scan(text, search_form(text), fold(text)))
+    return read_subject([(0, len(text))], tokens, text, fold(text))
+
+
+@pytest.mark.parametrize("region, name, section", [
+    ("Sản lượng than sạch sản xuất ước đạt ", "than sạch", "B"),
+    ("giày, dép da ", "giày, dép da", "C"),
+    ("xăng dầu các loại đạt ", "xăng dầu", "C"),
+    ("Riêng muối biển chỉ đạt ", "muối biển", "B"),
+    ("ghế có khung bằng gỗ ", "ghế có khung bằng gỗ", "C"),
+    ("vải dệt từ sợi tổng hợp ", "vải dệt từ sợi tổng hợp", "C"),
+    ("Theo Cục Thống kê, sản lượng xi-măng ước đạt ", "xi-măng", "C"),
+    ("Trong tháng, điện thương phẩm đạt ", "điện thương phẩm", "D"),
+    ("Đến cuối năm, lượng thép tồn kho của các doanh nghiệp còn khoảng ", "thép", "C"),
+    ("Đá các loại ", "đá", "B"),
+])
+def test_products_are_named_as_written(region, name, section):
+    found = subject(region)
+    assert (found.product, found.product_section) == (name, section)
+
+
+@pytest.mark.parametrize("region", [
+    "Hà Nam đạt ",  # a province is never a product
+    "sản xuất được ",  # the quantity comes before the name
+    ", tiếp tục tăng ",
+    "các doanh nghiệp dệt may ước sản xuất được ",  # who made it, not what
+])
+def test_words_that_name_no_product(region):
+    assert subject(region).product is None
+
+
+def test_a_single_plant_is_not_a_statistic():
+    assert subject("Riêng Nhà máy Đạm Hà Bắc đã sản xuất ").not_fact
+    assert subject("một nhà máy đường lớn đã ép ").not_fact
+    assert not subject("các nhà máy đường đã ép ").not_fact
+
+
+@pytest.mark.parametrize("region, sector, division", [
+    ("ngành sản xuất và phân phối điện tăng ", "D", None),  # the longest phrase is the section
+    ("sản xuất, phân phối điện tăng ", "D", None),
+    ("cung cấp nước, xử lý rác thải tăng ", "E", None),
+    ("công nghiệp – xây dựng tăng ", "industry_construction", None),
+    ("ngành may mặc tăng ", None, "14"),
+    ("ngành chế biến, bảo quản thủy sản tăng ", None, "10"),
+    ("khai thác, xử lý và cung cấp nước tăng ", None, "36"),
+])
+def test_sections_and_branches_by_their_many_names(region, sector, division):
+    found = subject(region)
+    assert (found.sector, found.division) == (sector, division)
+
+
+@pytest.mark.parametrize("region, metric", [
+    ("chỉ số phát triển công nghiệp tăng ", "iip"),
+    ("chỉ số sản xuất ngành dệt tăng ", "iip"),
+    ("Tốc độ tăng trương kinh tế khu vực công nghiệp tăng ", "value_added"),  # tone typo
+    ("gía trị sàn xuất đạt ", "production_value"),
+    ("giá trị tăng thêm ngành công nghiệp tăng ", "value_added"),
+])
+def test_metrics_by_their_names_despite_tone_typos(region, metric):
+    assert subject(region).metric == metric
+
+
+def test_out_of_contract_words_mark_the_subject():
+    assert subject("Kim ngạch xuất khẩu đạt ").not_fact
+    assert subject("chỉ số tiêu thụ ngành chế biến tăng ").not_fact
+    assert not subject("chỉ số sản xuất công nghiệp tăng ").not_fact
+
+
+def test_sections_of_products_outside_the_catalogue_come_from_their_head_word():
+    assert product_section(fold("tinh bột mì"))[0] == "C"
+    assert product_section(fold("điện gió"))[0] == "D"
+    assert product_section(fold("nước sạch"))[0] == "E"
+    assert product_section(fold("quặng sắt"))[0] == "B"
