@@ -4,12 +4,13 @@ import pytest
 
 from vnindustry.reader.lexicon import fold, scan
 from vnindustry.reader.names import product_section, read_subject
-from vnindustry.reader.text import search_form
+from vnindustry.reader.text import Forms
 
 
 def subject(text):
-    tokens = list(scan(text, search_form(text), fold(text)))
-    return read_subject([(0, len(text))], tokens, text, fold(text))
+    forms = Forms.of(text)
+    tokens = list(scan(forms.body, forms.search, forms.plain))
+    return read_subject([(0, len(text))], tokens, forms)
 
 
 @pytest.mark.parametrize("region, name, section", [

@@ -21,17 +21,16 @@ from vnindustry.reader.lexicon import Token, fold, scan
 from vnindustry.reader.numbers import find_quantities
 from vnindustry.reader.periods import find_dateline, find_periods
 from vnindustry.reader.statements import SentenceParts, group
-from vnindustry.reader.text import nfc, search_form, segment, toneless
+from vnindustry.reader.text import Forms, nfc, search_form, segment, toneless
 
 __all__ = ["parse_article", "PARSER_VERSION"]
 
 
 def parse_article(event: Mapping[str, Any]) -> list[Observation]:
     """Observations stated by one article event (`article_id`, `body`, optional `title`, `published_at`)."""
-    body = nfc(event.get("body") or "")
+    forms = Forms.of(nfc(event.get("body") or ""))
+    body, search, plain = forms.body, forms.search, forms.plain
     title = nfc(event.get("title") or "")
-    search = search_form(body)
-    plain = toneless(search)
     sentences = segment(body)
     tokens = list(scan(body, search, plain))
     token_starts = [t.start for t in tokens]
@@ -57,8 +56,7 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
         if not sentence_tokens and not sentence_periods:
             topic.enter_paragraph(sentence.paragraph, False)
             continue
-        found.extend(_read_sentence(sentence, body, search, plain, sentence_tokens, sentence_quantities,
-                                    sentence_periods, topic, article))
+        found.extend(_read_sentence(sentence, forms, sentence_tokens, sentence_quantities, sentence_periods, topic, article))
     return _deduplicate(found, headline_end)
 
 
@@ -82,11 +80,12 @@ def _between(items: list, starts: list[int], start: int, end: int) -> list:
     return items[bisect_left(starts, start) : bisect_left(starts, end)]
 
 
-def _read_sentence(sentence, body, search, plain, tokens: list[Token], quantities, periods, topic: Topic,
+def _read_sentence(sentence, forms: Forms, tokens: list[Token], quantities, periods, topic: Topic,
                    article: ArticleFacts) -> list[Observation]:
+    search, plain = forms.search, forms.plain
     units = clauses.parse(sentence.start, sentence.end, search, tokens, [(q.start, q.end) for q in quantities])
     figures = read_figures(quantities, units, tokens, plain)
-    statements = group(SentenceParts(body, plain, tokens, periods, units, figures))
+    statements = group(SentenceParts(forms, tokens, periods, units, figures))
     opener = next((u.opener for u in units if u.main and u.index == 0), None)
     topic.enter_paragraph(sentence.paragraph, opener is None and _opens_new_period(statements, topic))
     context = SentenceContext(sentence, search, plain, opener, topic, article)

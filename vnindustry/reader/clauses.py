@@ -107,8 +107,13 @@ def _brackets(start: int, end: int, search: str) -> list[tuple[int, int]]:
 
 
 def _inside_token(position: int, tokens: Sequence[Token]) -> bool:
-    index = bisect_left([t.start for t in tokens], position + 1) - 1
-    return index >= 0 and tokens[index].start <= position < tokens[index].end
+    """Whether a position falls inside a name (`công nghiệp chế biến, chế tạo`, `Bà Rịa – Vũng Tàu`)."""
+    for token in tokens:
+        if token.start > position:
+            return False
+        if position < token.end:
+            return True
+    return False
 
 
 def _asides(start, end, search, tokens, brackets) -> list[tuple[int, int]]:

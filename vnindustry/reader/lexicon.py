@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 from vnindustry.reference import load_table, split_list
 from vnindustry.reader.text import search_form, toneless
@@ -36,8 +36,9 @@ class Reading:
 TONE_TOLERANT = frozenset({"metric"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A phrase found in the text, with its readings (a tuple: cheap to make, one per phrase)."""
+
     start: int
     end: int
     readings: tuple[Reading, ...]
@@ -139,34 +140,53 @@ _TAIL = re.compile(fold(r"\s*(?:(?:năm|kỳ|quý|tháng|cả năm)\s*)?(?:\d{4}
 _AFTER_PERCENT = re.compile(fold(r"(?:%|phần trăm)\s*(?:so với\s+|so\s+)?$"))
 
 
+CHECKED = frozenset({"place", "national", "product", "division", "sector"})
+_AS_WRITTEN: dict[tuple[str, str], tuple[Optional[Token], bool]] = {}
+
+
+def _as_written(key: str, toned: str) -> tuple[Optional[Token], bool]:
+    """A matched phrase as written (tones checked): a token template with its readings, and
+    whether any reading needs the capitalisation check of `_fits`. Cached: a phrase recurs."""
+    found = _AS_WRITTEN.get((key, toned))
+    if found is None:
+        readings = tuple(r for r in entries()[key] if not r.toned or r.toned == toned)
+        template = Token.of(0, 0, readings) if readings else None
+        found = _AS_WRITTEN[(key, toned)] = (template, any(r.kind in CHECKED for r in readings))
+    return found
+
+
 def scan(original: str, search: str, plain: str) -> Iterator[Token]:
     """Tokens of one text in order; `search` is its `search_form` and `plain` its `fold` (same length)."""
-    table = entries()
-    pattern = matcher()
+    search_at = matcher().search
     position = 0
     while True:
-        match = pattern.search(plain, position)
+        match = search_at(plain, position)
         if match is None:
             return
         start, end = match.span()
-        toned = search[start:end]
-        readings = tuple(r for r in table[match.group()] if (not r.toned or r.toned == toned) and _fits(r, original, start))
-        if not readings:
+        template, checked = _as_written(match.group(), search[start:end])
+        if template is not None and checked:
+            readings = tuple(r for r in template.readings if _fits(r, original, start))
+            template = Token.of(0, 0, readings) if readings else None
+        if template is None:
             position = start + 1
             continue
-        kinds = {r.kind for r in readings}
+        kinds = template.kinds
+        readings = template.readings
         if "plan" in kinds:
             as_plan = bool(_AFTER_PERCENT.search(plain, max(0, start - 16), start))
             readings = tuple(r for r in readings if (r.kind == "plan") == as_plan) or readings
-            kinds = {r.kind for r in readings}
+            kinds = frozenset(r.kind for r in readings)
         if "base" in kinds or "plan" in kinds:
             tail = _TAIL.match(plain, end)
             end = tail.end() if tail else end
-        yield Token.of(start, end, readings)
+        yield Token(start, end, readings, kinds)
         position = end
 
 
 def _fits(reading: Reading, original: str, start: int) -> bool:
+    if reading.kind in ("product", "division", "sector") and not original[start].isupper():
+        return True
     """Names must be written as names: capitalised (`Hòa Bình`, not `hòa bình`), and `Việt Nam`
     not inside an organisation's name (`Tập đoàn Điện lực Việt Nam`); a product or branch word
     capitalised after a capitalised word is part of a name (`Nghi Sơn` holds no paint)."""

@@ -16,7 +16,7 @@ from typing import Optional, Sequence
 
 from vnindustry.reference import load_table, split_list
 from vnindustry.reader.lexicon import Token, fold
-from vnindustry.reader.text import lower_same_length, search_form
+from vnindustry.reader.text import Forms, lower_same_length, search_form
 
 PHYSICAL_UNITS = frozenset({"tonne", "m3", "kwh", "litre", "m2", "piece", "pair"})
 NAME_TOKEN_KINDS = ("sector", "division", "product", "place", "national", "anaphora", "metric", "home")
@@ -79,7 +79,7 @@ class Subject:
         return bool(self.names) or self.product is not None or self.branch
 
 
-def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], body: str, plain: str,
+def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], forms: Forms,
                  periods: Sequence[tuple[int, int]] = (), chunk: bool = True) -> Subject:
     """The subject named in the text spans of a region (tokens = those inside the spans)."""
     subject = Subject()
@@ -106,7 +106,7 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], body
         else:
             subject.division = last.get("division").value
             subject.division_token = last
-    chunk = product_chunk(spans, tokens, body, plain, periods) if chunk else None
+    chunk = product_chunk(spans, tokens, forms, periods) if chunk else None
     if chunk is not None:
         subject.branch = chunk.kind == "branch"
         subject.agent = chunk.kind == "agent"
@@ -121,21 +121,21 @@ def _last(tokens: Sequence[Token], kind: str) -> int:
     return max((t.start for t in tokens if t.has(kind)), default=-1)
 
 
-def product_chunk(spans, tokens, body, plain, periods=()) -> Optional[Chunk]:
+def product_chunk(spans, tokens, forms: Forms, periods=()) -> Optional[Chunk]:
     """The first noun phrase of a region (see Chunk).
 
     The region is cut at verbs, status, periods, places and other cue words; candidates that
     open with a frame (`Theo …`, `Về …`, `Trong …`) are skipped; the first one left is the name.
     """
     region_end = spans[-1][1] if spans else 0
-    stops = sorted([(t.start, t.end) for t in tokens if _stops(t, plain, region_end)] + list(periods))
+    stops = sorted([(t.start, t.end) for t in tokens if _stops(t, forms.plain, region_end)] + list(periods))
     for start, end in spans:
         cursor = start
         for stop_start, stop_end in stops + [(end, end)]:
             if stop_end <= cursor or stop_start < start:
                 continue
             stop_start = min(max(stop_start, cursor), end)
-            found = _candidate(cursor, stop_start, tokens, body, plain)
+            found = _candidate(cursor, stop_start, forms)
             if found is not None:
                 return found
             cursor = max(cursor, stop_end)
@@ -159,10 +159,11 @@ def _stops(token: Token, plain: str, region_end: int) -> bool:
     return True
 
 
-def _candidate(start: int, end: int, tokens, body: str, plain: str):
+def _candidate(start: int, end: int, forms: Forms):
     """Word rules run on the toned lower case (`đá` is a stone, `đã` a tense word); catalogue
     look-ups on the folded form."""
-    toned = search_form(body[start:end])
+    body, plain = forms.body, forms.plain
+    toned = forms.search[start:end]
     for piece in re.finditer(r"[^;:()]+", toned):
         s, e = start + piece.start(), start + piece.end()
         raw = toned[s - start : e - start]
@@ -172,7 +173,7 @@ def _candidate(start: int, end: int, tokens, body: str, plain: str):
         if not raw or not _WORD.search(raw):
             continue
         if _FRAME.match(raw):
-            return None if "," not in raw else _candidate(s + raw.index(",") + 1, e, tokens, body, plain)
+            return None if "," not in raw else _candidate(s + raw.index(",") + 1, e, forms)
         if _BRANCH.match(raw):
             return Chunk(raw, "branch")
         agent = _AGENT.match(raw)

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from vnindustry.reference import load_table
 from vnindustry.reader.text import search_form
@@ -37,8 +36,7 @@ def _units() -> tuple[tuple[str, str, float], ...]:
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number as written, with what follows it: a unit, `%`, `lần` or percentage points."""
 
     start: int

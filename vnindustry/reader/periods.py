@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -89,12 +90,14 @@ _RULES: list[tuple[re.Pattern, object]] = [
 def find_periods(search: str) -> list[Period]:
     """Period mentions in a sentence (search form); an earlier rule claims its text first."""
     found: list[Period] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # spans already claimed, sorted and disjoint: overlap is a bisection away
+    ends: list[int] = []
     for pattern, build in _RULES:
         for match in pattern.finditer(search):
             if match.start() > 0 and search[match.start() - 1].isalnum():
                 continue
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            at = bisect_left(starts, match.end())
+            if at and ends[at - 1] > match.start():
                 continue
             parts = build(match)
             if parts is None or parts[0] is None or parts[1] is None:
@@ -107,7 +110,8 @@ def find_periods(search: str) -> list[Period]:
                 continue
             relative = year if isinstance(year, str) else None
             found.append(Period(match.start(), match.end(), first, last, None if relative else year, last_year, relative))
-            taken.append((match.start(), match.end()))
+            starts.insert(at, match.start())
+            ends.insert(at, match.end())
     return sorted(found, key=lambda p: p.start)
 
 

@@ -19,6 +19,7 @@ from vnindustry.reader.figures import Figure
 from vnindustry.reader.lexicon import Token, fold
 from vnindustry.reader.names import NAME_TOKEN_KINDS, Subject, product_chunk, read_subject
 from vnindustry.reader.periods import Period
+from vnindustry.reader.text import Forms
 
 
 @dataclass(eq=False)
@@ -61,8 +62,7 @@ class Statement:
 class SentenceParts:
     """What the grouping needs to see of a sentence."""
 
-    body: str
-    plain: str
+    forms: Forms
     tokens: Sequence[Token]
     periods: Sequence[Period]
     units: Sequence[Unit]
@@ -72,6 +72,10 @@ class SentenceParts:
 
     def __post_init__(self) -> None:
         self.starts = [t.start for t in self.tokens]
+
+    @property
+    def plain(self) -> str:
+        return self.forms.plain
 
 
 def group(parts: SentenceParts) -> list[Statement]:
@@ -132,7 +136,8 @@ def _unit_statements(unit: Unit, figures: list[Figure], parts: SentenceParts, by
         host_spans = _host_spans(unit, parts) if unit.kind in ("bracket", "aside") and current is None else []
         tokens = _spans_tokens(spans + host_spans, parts) + _bracket_words(extra, parts)
         periods = _spans_periods(spans + host_spans, parts)
-        subject = read_subject(spans + host_spans, tokens, parts.body, parts.plain, [(p.start, p.end) for p in periods])
+        wants_product = figure.quantity.unit is not None or not any(t.has("sector", "division") for t in tokens)
+        subject = read_subject(spans + host_spans, tokens, parts.forms, [(p.start, p.end) for p in periods], chunk=wants_product)
         if current is None or subject.named or not current.accepts(figure):
             inherited = current is not None and not subject.named
             current = Statement(unit, spans + host_spans, tokens, periods, subject)
@@ -198,7 +203,7 @@ def _name_after(statement: Statement, figure: Figure, unit: Unit, parts: Sentenc
     if not spans:
         return figure.end
     tokens = _spans_tokens(spans, parts)
-    chunk = product_chunk(spans, tokens, parts.body, parts.plain)
+    chunk = product_chunk(spans, tokens, parts.forms)
     if chunk is None or chunk.kind != "product":
         return figure.end
     subject = statement.subject
@@ -249,7 +254,7 @@ def _frame(unit: Unit, parts: SentenceParts) -> Optional[Statement]:
     periods = _spans_periods(spans, parts)
     if not tokens and not periods:
         return None
-    subject = read_subject(spans, tokens, parts.body, parts.plain, chunk=False)  # a frame names a topic, not a product
+    subject = read_subject(spans, tokens, parts.forms, chunk=False)  # a frame names a topic, not a product
     return Statement(unit, spans, tokens, periods, subject)
 
 
@@ -280,12 +285,12 @@ def _respectively(unit: Unit, figures: list[Figure], parts: SentenceParts) -> li
     shared_spans = unit.own_spans(unit.start, marker.end)
     shared_tokens = [t for t in _spans_tokens(shared_spans, parts) if t not in name_tokens]
     frame_periods = _spans_periods(shared_spans, parts)
-    frame_subject = read_subject([], shared_tokens, parts.body, parts.plain)
+    frame_subject = read_subject([], shared_tokens, parts.forms)
     frame = Statement(unit, shared_spans, shared_tokens, frame_periods, frame_subject)
     made = []
     for index, (spans, tokens) in enumerate(names):
         periods = [(p.start, p.end) for p in _spans_periods(spans, parts)]
-        subject = read_subject(spans, tokens, parts.body, parts.plain, periods)
+        subject = read_subject(spans, tokens, parts.forms, periods)
         statement = Statement(unit, spans, tokens, [], subject, host=frame)
         statement.figures = sorted((g[index] for role, g in by_role.items() if role != "contribution"), key=lambda f: f.start)
         if statement.figures:
@@ -330,7 +335,7 @@ def _chunk_names(start: int, end: int, parts: SentenceParts, count: int) -> list
             spans = [(at, at + len(piece))]
             tokens = _spans_tokens(spans, parts)
             periods = [(p.start, p.end) for p in _spans_periods(spans, parts)]
-            chunk = product_chunk(spans, tokens, parts.body, parts.plain, periods) if piece.strip() else None
+            chunk = product_chunk(spans, tokens, parts.forms, periods) if piece.strip() else None
             if chunk is not None and chunk.kind == "product":
                 found.append((spans, tokens))
         if len(found) == count:

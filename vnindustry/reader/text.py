@@ -94,6 +94,21 @@ def is_boilerplate(line: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Forms:
+    """One text in its three same-length forms: as published, the search form (lower case, one
+    tone placement) and the folded form (no tones) the lexicon matches in."""
+
+    body: str
+    search: str
+    plain: str
+
+    @classmethod
+    def of(cls, body: str) -> "Forms":
+        search = search_form(body)
+        return cls(body, search, toneless(search))
+
+
+@dataclass(frozen=True)
 class Sentence:
     start: int
     end: int
@@ -136,7 +151,7 @@ def segment(body: str) -> list[Sentence]:
         if not skipped:
             start = 0
             for match in _SENTENCE_END.finditer(line):
-                word = re.search(r"(\w+)$", line[: match.start()])
+                word = _LAST_WORD.search(line, max(0, match.start() - 12), match.start())
                 if word and match.group(0) == "." and word.group(1).lower() in _ABBREVIATIONS:
                     continue
                 sentences.extend(_piece(line, start, match.end(), offset, paragraph))
@@ -146,10 +161,26 @@ def segment(body: str) -> list[Sentence]:
     return sentences
 
 
+_LAST_WORD = re.compile(r"(\w+)$")
+MAX_SENTENCE = 1500  # characters; real sentences are far shorter, run-ons are cut so work stays linear
+_RUN_ON_CUT = re.compile(r"[;,]\s|\s")
+
+
 def _piece(line: str, start: int, end: int, offset: int, paragraph: int) -> list[Sentence]:
+    """One sentence of a line, or, for a run-on longer than MAX_SENTENCE, pieces of it cut at
+    the last `;` or `,` (else space) before the limit."""
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        window = line[start + MAX_SENTENCE // 2 : start + MAX_SENTENCE]
+        cuts = list(_RUN_ON_CUT.finditer(window))
+        punctuated = [c for c in cuts if c.group(0)[0] in ";,"]
+        chosen = (punctuated or cuts)
+        cut = start + MAX_SENTENCE // 2 + (chosen[-1].end() if chosen else len(window))
+        pieces.extend(_piece(line, start, cut, offset, paragraph))
+        start = cut
     chunk = line[start:end]
     left = len(chunk) - len(chunk.lstrip())
     right = len(chunk.rstrip())
     if right <= left:
-        return []
-    return [Sentence(offset + start + left, offset + start + right, paragraph, chunk[left:right])]
+        return pieces
+    return pieces + [Sentence(offset + start + left, offset + start + right, paragraph, chunk[left:right])]
