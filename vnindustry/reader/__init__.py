@@ -8,6 +8,7 @@ and discourse state (discourse). Every row records how it was attached.
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Mapping, Optional
 
@@ -97,6 +98,7 @@ def _read_sentence(sentence, forms: Forms, tokens: list[Token], quantities, peri
     for result in resolved:
         rows.extend(observations(result, context, coordination))
     heads = [r if r.statement.figures else frame_view(r, plain) for r in resolved if r.statement.unit.main]
+    heads = [h if h.place is None or _frames_place(h) else replace(h, place=None) for h in heads]
     for result in (r for r in resolved if r.statement.unit.main):
         for token in result.statement.tokens:
             if token.get("sector"):
@@ -104,7 +106,19 @@ def _read_sentence(sentence, forms: Forms, tokens: list[Token], quantities, peri
             elif token.get("division"):
                 topic.remember_named("division", token.get("division").value)
     topic.update(heads, opener)
+    for result in resolved:
+        period = result.period
+        if result.sources.get("period") == "own" and period is not None and period.last_month - period.first_month <= 2 \
+                and not period.last_year and result.statement.unit.main:
+            topic.month = period
     return rows
+
+
+def _frames_place(head) -> bool:
+    """Whether a sentence's place frames what follows (`Theo Cục Thống kê tỉnh X, chỉ số …`), rather
+    than being the item of a list (`Bắc Giang tăng 21%`, `các tỉnh A, B cùng tăng 6%`)."""
+    statement = head.statement
+    return statement.unit.index == 0 and (not statement.figures or head.own_metric) and not statement.subject.places
 
 
 def _opens_new_period(statements, topic: Topic) -> bool:

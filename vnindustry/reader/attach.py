@@ -6,6 +6,7 @@ cause or comparison it is not in. Where nothing grounds a period or a place, no 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Optional
@@ -117,8 +118,8 @@ def resolve(statement: Statement, context: SentenceContext) -> Resolved:
     _period(result, statement, anchor, how, context)
     _place(result, statement, anchor, how, context)
     _status(result, statement, anchor, how, carried, continues)
-    _base(result, statement, anchor, how, carried, continues or result.product is not None)
-    _price(result, statement, anchor, how, carried)
+    _base(result, statement, anchor, how, carried, continues or result.product is not None, context)
+    _price(result, statement, anchor, how, topic.thread(result.measured) if result.measured != topic.metric else topic)
     context.resolved.append(result)
     return result
 
@@ -151,12 +152,20 @@ def _subject(result: Resolved, statement: Statement, anchor, how, context: Sente
     is_product = False
     if unit in PHYSICAL_UNITS:
         is_product = True
-    elif value is None and not contribution and product_words and subject.anaphora is None:
+    elif value is None and not contribution and product_words and subject.anaphora is None and subject.metric not in AGGREGATES:
         named_branch = subject.sector is not None or (subject.division is not None and not _division_is_product(subject))
         if subject.metric in ("output", "inventory"):
             is_product = True
-        elif not named_branch and (inherited_metric in ("output", "inventory") or subject.product_known):
+        elif not named_branch and (inherited_metric in ("output", "inventory") or subject.product_known
+                                   or _among_products(statement, anchor, context)):
             is_product = True
+        elif not named_branch:
+            result.sources["subject"] = "unknown"  # a name the reader cannot place: no row rather than a wrong one
+            return
+    elif (subject.branch and subject.sector is None and subject.division is None and subject.anaphora is None
+          and subject.metric not in AGGREGATES and value is None and not contribution):
+        result.sources["subject"] = "unknown"  # `sản xuất dụng cụ câu cá tăng 12%`: a branch not in VSIC's names
+        return
     if is_product:
         name = subject.product
         if name is None and anchor is not None and anchor.product and anchor.statement.unit is statement.unit:
@@ -221,6 +230,20 @@ def _subject(result: Resolved, statement: Statement, anchor, how, context: Sente
     result.sources["subject"] = source
 
 
+_PRODUCT_WORDS = re.compile(fold(r"(?<!\w)(?:sản phẩm|mặt hàng|sản lượng)(?!\w)"))
+
+
+def _among_products(statement: Statement, anchor: Optional[Resolved], context: SentenceContext) -> bool:
+    """Whether a name with a bare change sits among products: its own words or its list's lead-in
+    speak of products (`Một số sản phẩm tăng như: …`), or the item before it was one."""
+    if anchor is not None and anchor.product is not None and anchor.statement.unit.main == statement.unit.main:
+        return True
+    texts = [context.plain[s:e] for s, e in statement.spans]
+    if anchor is not None and anchor.statement.unit.kind == "lead":
+        texts += [context.plain[s:e] for s, e in anchor.statement.spans]
+    return any(_PRODUCT_WORDS.search(text) for text in texts)
+
+
 def _division_is_product(subject) -> bool:
     """`linh kiện điện tử`: one phrase, a product and a branch; the product reading needs its catalogue entry."""
     token = subject.division_token
@@ -273,15 +296,25 @@ def _period(result: Resolved, statement: Statement, anchor, how, context: Senten
     period: Optional[Period] = own[-1] if own else None
     if period is None and horizon and _says_target(statement):
         period = horizon[-1]
-    prior = _prior_period(statement, anchor)
+    prior = _prior_period(statement, anchor, context)
     if prior is not None:
         result.period, result.sources["period"] = prior, "prior"
         return
     if period is None:
         result.period = _inherit(result, "period", anchor, how, context.topic)
+        month = context.topic.month
+        if result.period is not None and month is not None and _month_on_month(statement, result.period):
+            result.period, result.sources["period"] = month, "topic_month"  # `tăng 3% so với tháng trước`
         return
     result.sources["period"] = "own"
     result.period = _with_year(period, result, anchor, context)
+
+
+def _month_on_month(statement: Statement, period: Period) -> bool:
+    """A change against the month (or quarter) before, read under a topic spanning many months,
+    speaks of the last month named."""
+    spans = (period.last_year or period.year or 0) * 12 + period.last_month - (period.year or 0) * 12 - period.first_month
+    return spans > 2 and bool(statement.changes()) and all(f.base == "previous_period" for f in statement.changes())
 
 
 def context_periods(context: SentenceContext, start: int, end: int, statement: Statement) -> list[Period]:
@@ -292,17 +325,36 @@ def _says_target(statement: Statement) -> bool:
     return any(t.get("status") and t.get("status").value == "target" for t in statement.tokens)
 
 
-def _prior_period(statement: Statement, anchor: Optional[Resolved]) -> Optional[Period]:
-    """`(cùng kỳ năm trước tăng 4,1%)`: the host's period a year earlier."""
-    if statement.unit.kind != "bracket" or anchor is None or anchor.period is None:
+_PRIOR_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+
+
+def _prior_period(statement: Statement, anchor: Optional[Resolved], context: SentenceContext) -> Optional[Period]:
+    """A figure of the same period a year before: `(cùng kỳ năm trước tăng 4,1%)`, `trong khi cùng kỳ
+    giảm 2%`, `thấp hơn so với cùng kỳ năm 2022 tăng 8,1%`, `mức tăng 7,9% của cùng kỳ năm 2022`:
+    the months of the figure it is set against, in the year before (or the year it names)."""
+    host = anchor.period if anchor is not None and anchor.period is not None else context.topic.period
+    if host is None or host.year is None:
         return None
     first = statement.figures[0].start if statement.figures else statement.unit.end
-    for token in statement.tokens:
+    compared = statement.unit.kind in ("comparison", "bracket")
+    for token in _unit_tokens(statement, context):
         base = token.get("base")
-        if base is not None and base.weight and token.start < first:
-            host = anchor.period
-            return replace(host, year=host.year - 1, last_year=(host.last_year - 1) if host.last_year else None)
+        if base is None or base.value != "same_period_last_year":
+            continue
+        before = token.start < first
+        if (base.weight and before) or (compared and (before or token.start >= statement.figures[-1].end)):
+            named = _PRIOR_YEAR.search(context.plain, token.start, token.end)
+            year = int(named.group(1)) if named else host.year - 1
+            shift = host.year - year
+            return replace(host, year=year, last_year=(host.last_year - shift) if host.last_year else None)
     return None
+
+
+def _unit_tokens(statement: Statement, context: SentenceContext) -> list:
+    """Tokens of a statement's own words, and, for a comparison, of its whole clause."""
+    if statement.unit.kind == "comparison":
+        return [t for t in context.tokens if statement.unit.owns(t.start)]
+    return statement.tokens
 
 
 def _with_year(period: Period, result: Resolved, anchor, context: SentenceContext) -> Optional[Period]:
@@ -319,7 +371,7 @@ def _with_year(period: Period, result: Resolved, anchor, context: SentenceContex
         if carried is not None and carried.year is not None and not carried.last_year:
             result.sources["year"] = how
             return replace(period, year=carried.year)
-    stated = _nearest_stated_year(period, context)
+    stated = _nearest_stated_year(period, context, same_paragraph=True)
     if stated is not None:
         result.sources["year"] = "stated"
         return replace(period, year=stated)
@@ -329,14 +381,19 @@ def _with_year(period: Period, result: Resolved, anchor, context: SentenceContex
         if period.last_month > published.month and year > 1:
             year -= 1  # a January report on `tháng 12` speaks of the year before
         return replace(period, year=year)
+    stated = _nearest_stated_year(period, context, same_paragraph=False)
+    if stated is not None:
+        result.sources["year"] = "stated"
+        return replace(period, year=stated)
     return None
 
 
-def _nearest_stated_year(period: Period, context: SentenceContext) -> Optional[int]:
-    """The year stated nearest to a yearless period in its paragraph (not a base's or horizon's year)."""
+def _nearest_stated_year(period: Period, context: SentenceContext, same_paragraph: bool) -> Optional[int]:
+    """The year stated nearest to a yearless period (not a base's or horizon's year): in its own
+    paragraph, or, with no publication date to go by, anywhere in the article."""
     paragraph = context.sentence.paragraph
     candidates = [(abs(position - period.start), year) for position, year, where in context.article.stated_years
-                  if where == paragraph]
+                  if where == paragraph or not same_paragraph]
     return min(candidates)[1] if candidates else None
 
 
@@ -375,7 +432,7 @@ def _status(result: Resolved, statement: Statement, anchor, how, carried, contin
     result.status = status
 
 
-def _base(result: Resolved, statement: Statement, anchor, how, carried, continues: bool) -> None:
+def _base(result: Resolved, statement: Statement, anchor, how, carried, continues: bool, context: SentenceContext) -> None:
     """The base context of a statement: its own base phrase before the figures (`So với năm
     2018, …`), else what it hangs on, else the topic's when it continues or breaks the topic
     down (never for a target)."""
@@ -385,13 +442,16 @@ def _base(result: Resolved, statement: Statement, anchor, how, carried, continue
         result.base, result.sources["base"] = free[-1].get("base").value, "own"
     elif not statement.figures:
         result.base = None
-    own = [f.base for f in statement.changes() if f.base]
+    own = [_dated_base(f, result, context) or f.base for f in statement.changes() if f.base]
     if own:
         result.base = own[-1]
         result.sources["base"] = "own"
         return
     if result.base is None:
         result.base = _inherit(result, "base", anchor, how, carried, use_topic=continues and result.status != "target")
+
+
+_NO_TOPIC = Topic()
 
 
 def _price(result: Resolved, statement: Statement, anchor, how, carried) -> None:
@@ -401,7 +461,7 @@ def _price(result: Resolved, statement: Statement, anchor, how, carried) -> None
         return
     if result.own_metric and statement.figures:
         return
-    for donor, donor_how in ((anchor, how), (carried, "topic")):
+    for donor, donor_how in ((anchor, how), (carried or _NO_TOPIC, "topic")):
         if donor is not None and donor.price is not None and donor.metric == result.metric:
             result.price, result.sources["price_basis"] = donor.price, donor_how
             return
@@ -431,7 +491,17 @@ def observations(result: Resolved, context: SentenceContext, coordination_base: 
     plan = next((f.quantity.number for f in statement.figures if f.role == "plan"), None)
     changes = statement.changes() if contribution is None else []
     period_start, period_end = result.period.months()
-    geo_code, geo_name = geo_for(result.place, period_end)
+    places = statement.subject.places if result.sources.get("place") == "own" and statement.subject.places else [result.place]
+    rows = []
+    for place in places:
+        rows.extend(_rows(result, statement, context, coordination_base, place, period_start, period_end,
+                          value, contribution, unit, amount, plan, changes))
+    return rows
+
+
+def _rows(result, statement, context, coordination_base, place, period_start, period_end, value, contribution, unit,
+          amount, plan, changes) -> list[Observation]:
+    geo_code, geo_name = geo_for(place, period_end)
     sentence = context.sentence
     rows = []
     price = result.price if result.metric in ("production_value", "value_added") else None
@@ -448,6 +518,7 @@ def observations(result: Resolved, context: SentenceContext, coordination_base: 
                 base = result.base
             elif change.base:
                 sources["base"] = "own"
+                base = _dated_base(change, result, context) or base
         bound = value.quantity.bound if value is not None and contribution is None else (change.quantity.bound if change else None)
         rows.append(Observation(
             article_id=context.article.article_id,
@@ -473,6 +544,30 @@ def observations(result: Resolved, context: SentenceContext, coordination_base: 
             attachment={k: v for k, v in sources.items() if k != "price_basis" or price is not None},
         ))
     return rows
+
+
+def _dated_base(change, result: Resolved, context: SentenceContext) -> Optional[str]:
+    """`so với tháng 6/2022` for June 2023, `so với quý II/2022` for Q2 2023: a base that names the
+    same month or quarter of an earlier year is the same period last year, whatever its words."""
+    if change.base != "previous_period" or change.trailing is None or result.period is None:
+        return None
+    text = context.plain[change.trailing.start : change.trailing.end]
+    named = _PRIOR_YEAR.search(text)
+    if not named or int(named.group(1)) >= result.period.year:
+        return None
+    month = _BASE_MONTH.search(text)
+    quarter = _BASE_QUARTER.search(text)
+    period = result.period
+    if month and int(month.group(1)) == period.last_month == period.first_month:
+        return "same_period_last_year"
+    if quarter and _QUARTERS.get(quarter.group(1)) == period.last_month // 3 and period.last_month - period.first_month == 2:
+        return "same_period_last_year"
+    return None
+
+
+_BASE_MONTH = re.compile(r"thang\s*(\d{1,2})\b")
+_BASE_QUARTER = re.compile(r"qu[yi]\s*(iv|iii|ii|i|[1-4])\b")
+_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 def _tidy(value: float) -> float:

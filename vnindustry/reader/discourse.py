@@ -38,6 +38,7 @@ class Topic:
     paragraph: int = -1
     last_named: Optional[tuple[str, str]] = None  # ("sector" | "division", code), for `ngành này`
     threads: dict = field(default_factory=dict)  # metric -> the state it was last reported in
+    month: Optional[Period] = None  # the last single month or quarter named, even in a `Riêng …` sentence
 
     def thread(self, metric: Optional[str]) -> Optional["Topic"]:
         """Where a metric named again (`chỉ số sản xuất ngành X` two sentences after the IIP)

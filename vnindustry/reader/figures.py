@@ -122,7 +122,7 @@ def _role(q, unit, before, trailing, end, last, plain, since) -> Optional[Figure
         sign = -1 if contributes[-1] == "contribution_down" else 1
         return Figure(q, "contribution", unit, amount=sign * q.number, end=q.end)
     if q.kind == "times":
-        if direction == "times":
+        if direction in ("times", "up"):  # `gấp 2,5 lần`, `tăng 3,2 lần`
             if base is None:
                 base, end = _implied_base(plain, q.end, end)
             return Figure(q, "change", unit, round((q.number - 1) * 100, 6), base, end=end, trailing=trailing, direction="up")
@@ -166,11 +166,12 @@ def _implied_base(plain: str, start: int, end: int) -> tuple[Optional[str], int]
 
 
 def _growth_subject(before: Sequence[Token], plain: str) -> bool:
-    """`tốc độ tăng trưởng … đạt 8%`, `đạt mức tăng trưởng 8%`: a level that is a growth rate."""
+    """`tốc độ tăng trưởng … đạt 8%`, `tốc độ tăng giá trị tăng thêm … đạt 7,2%`, `đạt mức tăng
+    trưởng 8%`: a level that is a growth rate."""
     for token in reversed(before):
         metric = token.get("metric")
-        if metric is not None:
-            return metric.value == "value_added" and metric.weight == 1
+        if metric is not None and metric.value == "value_added" and metric.weight == 1:
+            return True
         verb = token.get("verb")
         if verb is not None and verb.value == "up":
             return True

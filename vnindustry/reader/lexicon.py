@@ -122,7 +122,7 @@ def _trie_pattern(words: list[str]) -> str:
 
     def build(node: dict) -> str:
         terminal = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        branches = [(" +" if ch == " " else re.escape(ch)) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -164,7 +164,10 @@ def scan(original: str, search: str, plain: str) -> Iterator[Token]:
         if match is None:
             return
         start, end = match.span()
-        template, checked = _as_written(match.group(), search[start:end])
+        key, toned = match.group(), search[start:end]
+        if "  " in key:  # `chỉ  số` as printed
+            key, toned = " ".join(key.split()), " ".join(toned.split())
+        template, checked = _as_written(key, toned)
         if template is not None and checked:
             readings = tuple(r for r in template.readings if _fits(r, original, start))
             template = Token.of(0, 0, readings) if readings else None

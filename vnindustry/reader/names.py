@@ -29,7 +29,9 @@ _TRAILING = re.compile(search_form(r"(?:\s+(?:các loại|sản xuất|khai thá
 _GENERIC = re.compile(search_form(r"(?<!\w)(?:các loại|sản phẩm|mặt hàng|chủ yếu|chủ lực)(?!\w)"))
 _FRAME = re.compile(search_form(r"^(?:theo|về|đối với|tại|trong|tính chung|lũy kế|luỹ kế|so với|ngoài ra|bên cạnh|hiện|"
                          r"năm|tháng|quý|riêng|cụ thể|trong đó|đáng chú ý|nhìn chung|nhờ|do|đến|tính đến|tính từ|từ|đầu năm|cuối năm)(?!\w)"))
-_BRANCH = re.compile(search_form(r"^(?:ngành|nhóm ngành|lĩnh vực|khu vực|công nghiệp|nhóm)(?!\w)"))
+_BRANCH = re.compile(search_form(r"^(?:ngành|nhóm ngành|lĩnh vực|khu vực|công nghiệp|nhóm|sản xuất|chế biến|khai thác|sửa chữa|"
+                                  r"lắp ráp|thu gom|xử lý|dệt|may)(?!\w)"))
+_LIST_INTRODUCER = re.compile(search_form(r".*\s(?:như|gồm|bao gồm|là)\s+(?=\S)"))
 _AGENT = re.compile(search_form(r"^(?:(các\s+|những\s+|nhiều\s+|toàn bộ\s+|hầu hết\s+|một số\s+)|một\s+|mỗi\s+)?"
                          r"(?:nhà máy|công ty|tập đoàn|xí nghiệp|cơ sở|doanh nghiệp|hợp tác xã|đơn vị|làng nghề|tổng công ty)(?!\w)"))
 _ENDERS = re.compile(search_form(r"\s(?:của|tại|ở|trong|trên|thuộc|từ đầu năm|đến)(?!\w)"))
@@ -39,7 +41,9 @@ NON_NAME = frozenset(search_form(
     "tiếp tục vẫn cũng đã đều chỉ nhẹ mạnh khá cao thấp hơn so cùng kỳ giữ mức ổn định duy trì tốt có được là với và "
     "các những này đó nay hiện sản xuất khai thác chế biến tiêu thụ công nghiệp doanh nghiệp nhà máy tỉnh thành phố "
     "toàn ngành trong đạt ước lên xuống thêm tăng giảm chậm nhanh đáng kể trở lại đà phục hồi liên năm tháng quý "
-    "trước sau đầu cuối chung số lượng riêng nhìn nhiều ít một hai ba tổng cộng khoảng bình quân"
+    "trước sau đầu cuối chung số lượng riêng nhìn nhiều ít một hai ba tổng cộng khoảng bình quân "
+    "của tại ở cho từ đến tới về theo do bởi vì nhờ như thì mà nên rất ra vào lại đây đó kia này ấy chiều "
+    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những"
 ).split())
 
 
@@ -67,6 +71,7 @@ class Subject:
     branch: bool = False  # `ngành X`: a branch, never a product
     agent: bool = False  # `các doanh nghiệp …`: who made it; the product is named after the quantity
     place: Optional[str] = None
+    places: list[str] = field(default_factory=list)  # `các tỉnh A, B và C cùng tăng 6%`: one figure, several places
     home: bool = False
     anaphora: Optional[str] = None  # metric (`chỉ số này`) | sector (`ngành này`)
     not_fact: bool = False
@@ -98,6 +103,7 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
             subject.place = (token.get("place") or token.get("national")).value
         if token.get("home") and not subject.place:
             subject.home = True
+    subject.places = _coordinated_places(tokens, forms.plain)
     whats = [t for t in tokens if t.has("sector", "division")]
     if whats and (subject.anaphora is None or whats[-1].start > _last(tokens, "anaphora")):
         last = whats[-1]
@@ -115,6 +121,22 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
         if chunk.kind == "product":
             subject.product, subject.product_section, subject.product_known = chunk.name, chunk.section, chunk.known
     return subject
+
+
+_PLACE_GLUE = re.compile(r"\s*(?:,|;|và|va)\s*")
+
+
+def _coordinated_places(tokens: Sequence[Token], plain: str) -> list[str]:
+    """The last run of places joined only by `,` / `và` in a region (`Bắc Ninh, Hà Nam và Ninh Bình`)."""
+    run: list[Token] = []
+    for token in tokens:
+        if not token.has("place", "national"):
+            continue
+        if run and not _PLACE_GLUE.fullmatch(plain, run[-1].end, token.start):
+            run = []
+        run.append(token)
+    codes = [(t.get("place") or t.get("national")).value for t in run]
+    return codes if len(codes) > 1 else []
 
 
 def _last(tokens: Sequence[Token], kind: str) -> int:
@@ -174,7 +196,11 @@ def _candidate(start: int, end: int, forms: Forms):
             continue
         if _FRAME.match(raw):
             return None if "," not in raw else _candidate(s + raw.index(",") + 1, e, forms)
-        if _BRANCH.match(raw):
+        introduced = _LIST_INTRODUCER.match(raw)  # `tăng mạnh như tôm đông lạnh` -> `tôm đông lạnh`
+        if introduced:
+            s += introduced.end()
+            raw = raw[introduced.end():]
+        if _BRANCH.match(raw) and fold(raw) not in _catalogue():
             return Chunk(raw, "branch")
         agent = _AGENT.match(raw)
         if agent:

@@ -134,11 +134,12 @@ def _unit_statements(unit: Unit, figures: list[Figure], parts: SentenceParts, by
         spans = _minus(unit.own_spans(region_start, figure.start), shares)
         extra = [c for c in quiet if region_start <= c.start < figure.start and c.kind == "bracket"]
         host_spans = _host_spans(unit, parts) if unit.kind in ("bracket", "aside") and current is None else []
-        tokens = _spans_tokens(spans + host_spans, parts) + _bracket_words(extra, parts)
+        tokens = sorted(_spans_tokens(spans + host_spans, parts) + _bracket_words(extra, parts), key=lambda t: t.start)
         periods = _spans_periods(spans + host_spans, parts)
         wants_product = figure.quantity.unit is not None or not any(t.has("sector", "division") for t in tokens)
         subject = read_subject(spans + host_spans, tokens, parts.forms, [(p.start, p.end) for p in periods], chunk=wants_product)
-        if current is None or subject.named or not current.accepts(figure):
+        reframed = bool(periods) or any(t.has("opener") for t in tokens)  # `…, tính chung 9 tháng tăng 6,2%`
+        if current is None or subject.named or reframed or not current.accepts(figure):
             inherited = current is not None and not subject.named
             current = Statement(unit, spans + host_spans, tokens, periods, subject)
             if inherited:

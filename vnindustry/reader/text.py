@@ -64,6 +64,15 @@ def toneless(text: str) -> str:
     return text.translate(_toneless_table())
 
 
+_WRAPPED = re.compile(r"(?<=[\w,%])[ \t]*\n(?=[ \t]*[a-zà-ỹđ])")
+
+
+def unwrap(text: str) -> str:
+    """Newlines inside a sentence (a line ending without punctuation, the next starting in lower
+    case) become spaces; same length."""
+    return _WRAPPED.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def search_form(text: str) -> str:
     """Lower-case, one tone placement, plain spaces; same length as `text` (offsets carry over)."""
     return _TONE_PAIR.sub(lambda m: _SWAPS[m.group(0)], lower_same_length(text).translate(_SPACES))
@@ -104,7 +113,9 @@ class Forms:
 
     @classmethod
     def of(cls, body: str) -> "Forms":
-        search = search_form(body)
+        """Hard-wrapped lines (`tăng 5,1%` / `so với tháng 2/2023`) read as one line in the
+        matching forms; the body keeps its newlines, so offsets and evidence stay as published."""
+        search = search_form(unwrap(body))
         return cls(body, search, toneless(search))
 
 
@@ -117,7 +128,7 @@ class Sentence:
 
 
 _ABBREVIATIONS = ("tp", "tt", "ths", "ts", "pgs", "gs", "q", "p", "tx", "nxb", "ông", "bà", "st")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]?(?=\s+[\"“(\[]?[A-ZÀ-ỸĐ0-9])")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)]?(?=\s+[\"“(\[]?[A-ZÀ-ỸĐ0-9])|(?<=[a-zà-ỹđ%)])[.!?]+(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])")
 
 
 _RELATED_HEADER = re.compile(
@@ -125,7 +136,10 @@ _RELATED_HEADER = re.compile(
     r"xem thêm|đọc thêm|có thể bạn quan tâm|các tin khác)\b",
     re.IGNORECASE,
 )
-_LINKED_HEADLINE = re.compile(r"^\s*[-–•*+]\s*.*\(\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\s*\)\s*$")
+_LINKED_HEADLINE = re.compile(
+    r"^\s*[-–•*+]\s*.*\(\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\s*\)\s*$"  # - Headline (05/12/2022)
+    r"|^[^.!?\n]{8,200}\s[-–—]\s*$"  # a headline of another story, printed with a trailing dash
+)
 RELATED_LINE_MAX = 200
 
 
@@ -146,7 +160,7 @@ def segment(body: str) -> list[Sentence]:
     """Sentences of the body's non-boilerplate lines, with offsets into `body`."""
     sentences: list[Sentence] = []
     offset = 0
-    lines = body.split("\n")
+    lines = unwrap(body).split("\n")
     for paragraph, (line, skipped) in enumerate(zip(lines, skipped_lines(lines))):
         if not skipped:
             start = 0
@@ -158,7 +172,7 @@ def segment(body: str) -> list[Sentence]:
                 start = match.end()
             sentences.extend(_piece(line, start, len(line), offset, paragraph))
         offset += len(line) + 1
-    return sentences
+    return with_body_text(sentences, body)
 
 
 _LAST_WORD = re.compile(r"(\w+)$")
@@ -184,3 +198,8 @@ def _piece(line: str, start: int, end: int, offset: int, paragraph: int) -> list
     if right <= left:
         return pieces
     return pieces + [Sentence(offset + start + left, offset + start + right, paragraph, chunk[left:right])]
+
+
+def with_body_text(sentences: list[Sentence], body: str) -> list[Sentence]:
+    """Sentences whose text is the body as published (a hard wrap keeps its newline)."""
+    return [s if body[s.start : s.end] == s.text else Sentence(s.start, s.end, s.paragraph, body[s.start : s.end]) for s in sentences]
