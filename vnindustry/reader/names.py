@@ -43,7 +43,7 @@ NON_NAME = frozenset(search_form(
     "toàn ngành trong đạt ước lên xuống thêm tăng giảm chậm nhanh đáng kể trở lại đà phục hồi liên năm tháng quý "
     "trước sau đầu cuối chung số lượng riêng nhìn nhiều ít một hai ba tổng cộng khoảng bình quân "
     "của tại ở cho từ đến tới về theo do bởi vì nhờ như thì mà nên rất ra vào lại đây đó kia này ấy chiều "
-    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những"
+    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những khu vực địa bàn ngành lĩnh"
 ).split())
 
 
@@ -200,6 +200,8 @@ def _candidate(start: int, end: int, forms: Forms):
         if introduced:
             s += introduced.end()
             raw = raw[introduced.end():]
+        if all(w.strip(",") in NON_NAME for w in raw.split()):
+            return None
         if _BRANCH.match(raw) and fold(raw) not in _catalogue():
             return Chunk(raw, "branch")
         agent = _AGENT.match(raw)
