@@ -354,6 +354,8 @@ def _unit_tokens(statement: Statement, context: SentenceContext) -> list:
     """Tokens of a statement's own words, and, for a comparison, of its whole clause."""
     if statement.unit.kind == "comparison":
         return [t for t in context.tokens if statement.unit.owns(t.start)]
+    if statement.unit.kind == "bracket":  # not the words before the bracket (`… so với cùng kỳ … (A giảm 2%)`)
+        return [t for t in statement.tokens if statement.unit.start <= t.start < statement.unit.end]
     return statement.tokens
 
 

@@ -31,7 +31,7 @@ _FRAME = re.compile(search_form(r"^(?:theo|về|đối với|tại|trong|tính c
                          r"năm|tháng|quý|riêng|cụ thể|trong đó|đáng chú ý|nhìn chung|nhờ|do|đến|tính đến|tính từ|từ|đầu năm|cuối năm)(?!\w)"))
 _BRANCH = re.compile(search_form(r"^(?:ngành|nhóm ngành|lĩnh vực|khu vực|công nghiệp|nhóm|sản xuất|chế biến|khai thác|sửa chữa|"
                                   r"lắp ráp|thu gom|xử lý|dệt|may)(?!\w)"))
-_LIST_INTRODUCER = re.compile(search_form(r".*\s(?:như|gồm|bao gồm|là)\s+(?=\S)"))
+_LIST_INTRODUCER = re.compile(search_form(r".*\s(?:như|gồm|bao gồm|là)\s+") + r"(?=\S)")
 _AGENT = re.compile(search_form(r"^(?:(các\s+|những\s+|nhiều\s+|toàn bộ\s+|hầu hết\s+|một số\s+)|một\s+|mỗi\s+)?"
                          r"(?:nhà máy|công ty|tập đoàn|xí nghiệp|cơ sở|doanh nghiệp|hợp tác xã|đơn vị|làng nghề|tổng công ty)(?!\w)"))
 _ENDERS = re.compile(search_form(r"\s(?:của|tại|ở|trong|trên|thuộc|từ đầu năm|đến)(?!\w)"))
@@ -43,7 +43,7 @@ NON_NAME = frozenset(search_form(
     "toàn ngành trong đạt ước lên xuống thêm tăng giảm chậm nhanh đáng kể trở lại đà phục hồi liên năm tháng quý "
     "trước sau đầu cuối chung số lượng riêng nhìn nhiều ít một hai ba tổng cộng khoảng bình quân "
     "của tại ở cho từ đến tới về theo do bởi vì nhờ như thì mà nên rất ra vào lại đây đó kia này ấy chiều "
-    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những khu vực địa bàn ngành lĩnh"
+    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những khu vực địa bàn ngành lĩnh điểm"
 ).split())
 
 
@@ -93,7 +93,9 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
         best = max(metrics, key=lambda t: (t.get("metric").weight, t.start))
         subject.metric, subject.metric_weight = best.get("metric").value, best.get("metric").weight
     strong = max((t.start for t in metrics if t.get("metric").weight >= 2 or t.get("metric").value == "output"), default=-1)
-    subject.not_fact = any(t.has("nonfact") and t.start > strong for t in tokens)
+    # out-of-contract words after the metric make the figure theirs (`giá trị sản xuất … của các doanh
+    # nghiệp FDI`); a scope (an industrial park, an ownership sector) does wherever it is named
+    subject.not_fact = any(t.has("nonfact") and (t.start > strong or t.get("nonfact").weight == 2) for t in tokens)
     for token in tokens:
         if token.has("sector", "division", "product", "place", "national", "anaphora", "metric", "home"):
             subject.names.append(token)

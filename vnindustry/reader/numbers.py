@@ -142,6 +142,8 @@ def _read_quantity(search: str, match: re.Match) -> Quantity:
     if tail.group("money"):
         return Quantity(start, end, number * scale, "other", bound=bound)
     phrase = tail.group("unit")
+    if phrase == "con" and search.startswith(" số", end):  # `tăng trưởng 2 con số`: digits, not animals
+        return Quantity(start, match.end(), number, "bare")
     unit, factor = units[phrase]
     if rate or phrase.endswith("/năm"):  # `6.000 m3/ngày đêm`, `tấn/năm`: a capacity
         return Quantity(start, rate.end() if rate else end, number, "other")

@@ -138,7 +138,7 @@ _RELATED_HEADER = re.compile(
 )
 _LINKED_HEADLINE = re.compile(
     r"^\s*[-–•*+]\s*.*\(\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}\s*\)\s*$"  # - Headline (05/12/2022)
-    r"|^[^.!?\n]{8,200}\s[-–—]\s*$"  # a headline of another story, printed with a trailing dash
+    r"|^(?![^\n]*[.!?]\s)[^\n]{8,200}\s[-–—]\s*$"  # a headline of another story, printed with a trailing dash
 )
 RELATED_LINE_MAX = 200
 
