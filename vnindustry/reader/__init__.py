@@ -47,8 +47,10 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
     headline_end = body.index(title) + len(title) if title and body.lstrip().startswith(title) else 0
     title_tokens = [t for t in tokens if t.end <= headline_end] if headline_end else list(scan(title, search_form(title), toneless(search_form(title))))
     in_sentences = [t for s in sentences for t in _between(tokens, token_starts, s.start, s.end)]
+    stating = [t for s in sentences if _between(quantities, quantity_starts, s.start, s.end)
+               for t in _between(tokens, token_starts, s.start, s.end)]  # where the figures are
     tagged = [t for s, e in source_spans(body) for t in _between(tokens, token_starts, s, e)]
-    topic = Topic(home=home_place(title_tokens, in_sentences, tagged))
+    topic = Topic(home=home_place(title_tokens, in_sentences, tagged, stating))
     found: list[Observation] = []
     for sentence in sentences:
         sentence_tokens = _between(tokens, token_starts, sentence.start, sentence.end)

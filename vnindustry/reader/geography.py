@@ -61,10 +61,12 @@ def source_spans(body: str) -> list[tuple[int, int]]:
     return [m.span() for m in SOURCE_TAG.finditer(body)]
 
 
-def home_place(title_tokens: Iterable[Token], body_tokens: Iterable[Token], source_tokens: Iterable[Token] = ()) -> Optional[str]:
+def home_place(title_tokens: Iterable[Token], body_tokens: Iterable[Token], source_tokens: Iterable[Token] = (),
+               stating_tokens: Iterable[Token] = ()) -> Optional[str]:
     """The article's own place: the one its title names, else the one its source tag names, else,
     for a bulletin of the national statistics office whose first place is that office, the
-    country; else the province its body names most (districts count for their province)."""
+    country (the first place of the sentences that state figures); else the province its body
+    names most (districts count for their province)."""
     in_title = {c for c in (_code(t) for t in title_tokens) if c}
     provinces = in_title - {"VN"}
     if len(provinces) == 1:
@@ -75,7 +77,7 @@ def home_place(title_tokens: Iterable[Token], body_tokens: Iterable[Token], sour
     if not provinces and len(in_source) == 1:
         return in_source.pop()
     body_tokens = list(body_tokens)
-    first = next((t for t in body_tokens if _code(t)), None)
+    first = next((t for t in stating_tokens if _code(t)), None) or next((t for t in body_tokens if _code(t)), None)
     if not provinces and first is not None and first.get("national") and first.get("national").weight == NATIONAL_SOURCE:
         return "VN"
     counts: Counter[str] = Counter()
