@@ -256,8 +256,8 @@ def test_broker_lost_mid_run_commits_no_partial_batch_and_the_run_completes_when
     from producers.broker import free_port
 
     broker_port, proxy_port = free_port(), free_port()
+    proxy = TcpProxy(proxy_port, broker_port).start()
     with embedded_broker(port=broker_port, advertised_port=proxy_port) as _:
-        proxy = TcpProxy(proxy_port, broker_port).start()
         address = f"127.0.0.1:{proxy_port}"
         settings = settings_from_env(address, {"VNINDUSTRY_GROUP": "outage"})
         ensure_topics(settings)
