@@ -224,10 +224,11 @@ def test_broker_down_at_start_retries_with_back_off_then_exits_non_zero():
     started = time.monotonic()
     result = subprocess.run([str(Path(sys.executable).parent / "vnindustry"), "ingest"], env=env, cwd=REPO,
                             capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2
-    output = result.stdout + result.stderr
-    assert "attempt 1/3" in output and "attempt 2/3" in output
-    assert "cannot reach Kafka at 127.0.0.1:9 after 3 attempts" in " ".join(output.split())
+    assert result.returncode == 4
+    lines = result.stderr.strip().splitlines()
+    assert "attempt 1/3" in lines[0] and "attempt 2/3" in lines[1]
+    assert lines[2].startswith("vnindustry: error: cannot reach Kafka at 127.0.0.1:9 after 3 attempts")
+    assert len(lines) == 3 and result.stdout == ""  # no library log lines, no traceback
     assert time.monotonic() - started >= 0.6  # 0.2 s then 0.4 s of back-off
 
 

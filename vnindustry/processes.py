@@ -10,15 +10,15 @@ the process.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import ctypes
-import ctypes.util
 import functools
 import os
 import signal
 import subprocess
 import sys
 import threading
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 PR_SET_PDEATHSIG = 1
 _launcher: Optional[concurrent.futures.ThreadPoolExecutor] = None
@@ -29,7 +29,7 @@ _launcher_lock = threading.Lock()
 def _prctl():
     if not sys.platform.startswith("linux"):
         return None
-    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    return ctypes.CDLL(None, use_errno=True).prctl  # the C library already loaded in this process
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -80,15 +80,14 @@ def _signal_group(process: subprocess.Popen, signum: int) -> None:
             pass
 
 
-def bind_library_children() -> None:
-    """Children that libraries start from the main thread without a preexec function
-    (Prefect's ephemeral API server) get the same binding. For the CLI process only."""
+@contextlib.contextmanager
+def library_children_bound() -> Iterator[None]:
+    """While inside, children that libraries start from the main thread without a preexec
+    function (Prefect's ephemeral API server) get the same binding. For the CLI process."""
     original = subprocess.Popen.__init__
-    if getattr(original, "_binds_children", False):
-        return
 
     def __init__(self, args, *rest, **kwargs):
-        if (threading.current_thread() is threading.main_thread() and len(rest) < 6  # preexec_fn is the 7th positional parameter
+        if (threading.current_thread() is threading.main_thread() and len(rest) < 6  # preexec_fn: 7th positional
                 and kwargs.get("preexec_fn") is None and "start_new_session" not in kwargs
                 and "process_group" not in kwargs):
             _prctl()
@@ -96,5 +95,8 @@ def bind_library_children() -> None:
             kwargs["start_new_session"] = True
         original(self, args, *rest, **kwargs)
 
-    __init__._binds_children = True
     subprocess.Popen.__init__ = __init__
+    try:
+        yield
+    finally:
+        subprocess.Popen.__init__ = original
