@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from enum import IntEnum
 from typing import Any, Callable, Iterator, Optional
 
