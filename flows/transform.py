@@ -10,6 +10,7 @@ from prefect.cache_policies import NONE
 
 from flows import settings as config
 from flows.publish_marts import publish_marts
+from vnindustry import progress
 from vnindustry.reference import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt"
@@ -26,7 +27,7 @@ def run_dbt(args: list[str], warehouse: Path) -> None:
     previous = os.environ.get("VNINDUSTRY_WAREHOUSE")
     os.environ["VNINDUSTRY_WAREHOUSE"] = str(warehouse)  # read by dbt/profiles.yml
     try:
-        result = dbtRunner().invoke(
+        result = dbtRunner(callbacks=[progress.dbt_event]).invoke(
             [*args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
              "--log-path", str(warehouse.parent / "dbt-logs"), "--target-path", str(warehouse.parent / "dbt-target")]
         )
@@ -55,8 +56,9 @@ def publish(warehouse: Path, target: Path) -> dict[str, int]:
 
 @flow(name="transform")
 def transform_flow(warehouse: Optional[str] = None, publish_dir: Optional[str] = None) -> dict[str, int]:
-    path = config.warehouse_path(warehouse)
+    path, target = config.warehouse_path(warehouse), config.published_dir(publish_dir)
+    config.check_paths(path, target)
     dbt_build(path)
-    counts = publish(path, config.published_dir(publish_dir))
+    counts = publish(path, target)
     get_run_logger().info("published marts: %s", counts)
     return counts
