@@ -152,21 +152,27 @@ def _fmt(number: Optional[float]) -> str:
 
 @app.command()
 def bench(
-    corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and tests/corpus/regression/)."),
+    corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and the dev and own corpora)."),
     size_mb: float = typer.Option(10.0, "--size-mb", help="Corpus size to build by repeating the articles."),
 ) -> None:
-    """Measure the reader: articles/s, MB/s and peak memory on a corpus of at least --size-mb."""
-    from vnindustry.benchmark import corpus, run_benchmark
+    """Measure the reader: articles/s, MB/s and peak memory on a corpus of at least --size-mb, against
+    a bare regular-expression number scan of the same corpus; then time on run-on sentences."""
+    from vnindustry.benchmark import corpus, number_scan_mb_per_s, run_benchmark, run_on_seconds
     from vnindustry.reference import REPO_ROOT
 
     corpus_root = REPO_ROOT / "tests" / "corpus"
     folders = corpus_dirs or [REPO_ROOT / "seeds", corpus_root / "dev" / "articles", corpus_root / "own" / "articles"]
     events = corpus(folders, size_mb)
     result = run_benchmark(events)
+    scan = number_scan_mb_per_s(events)
     out.print(
-        f"reader {result.articles} articles, {result.megabytes:.1f} MB, {result.facts} facts in {result.seconds:.1f}s: "
-        f"{result.articles_per_s:,.0f} articles/s, {result.mb_per_s:.2f} MB/s, peak RSS {result.peak_rss_mb:.0f} MB"
+        f"reader {result.articles} articles, {result.megabytes:.1f} MB, {result.facts} facts in {result.seconds:.1f}s CPU: "
+        f"{result.articles_per_s:,.0f} articles/s, {result.mb_per_s:.2f} MB/s ({result.mb_per_s / scan:.1%} of a bare "
+        f"number scan at {scan:.0f} MB/s), peak RSS {result.peak_rss_mb:.0f} MB"
     )
+    timings = run_on_seconds()
+    out.print("run-on sentence: " + ", ".join(f"{size // 1000} KB {seconds:.2f}s" for size, seconds in timings)
+              + f" ({timings[-1][1] / timings[0][1]:.1f}x the time for {timings[-1][0] / timings[0][0]:.0f}x the text)")
 
 
 @app.command()
