@@ -14,6 +14,7 @@ from typing import Optional
 from vnindustry.contract import PARSER_VERSION, Observation
 from vnindustry.reader.clauses import Unit
 from vnindustry.reader.discourse import CONTINUING_OPENERS, Topic
+from vnindustry.reader.figures import Figure
 from vnindustry.reader.geography import geo_for
 from vnindustry.reader.lexicon import fold
 from vnindustry.reader.names import PHYSICAL_UNITS, division_section
@@ -469,59 +470,66 @@ def _price(result: Resolved, statement: Statement, anchor, how, carried) -> None
             return
 
 
+@dataclass
+class Measure:
+    """What a statement states, as the contract counts it: an amount with its unit and bound (a
+    contribution's is its signed points), a plan share, and one change per base."""
+
+    amount: Optional[float] = None
+    unit: Optional[str] = None
+    bound: Optional[str] = None
+    plan: Optional[float] = None
+    changes: list[Figure] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, statement: Statement) -> "Measure":
+        contribution = next((f for f in statement.figures if f.role == "contribution"), None)
+        if contribution is not None:
+            return cls(contribution.amount, "pp", contribution.quantity.bound)
+        value = statement.value()
+        plan = next((f.quantity.number for f in statement.figures if f.role == "plan"), None)
+        if value is None:
+            return cls(plan=plan, changes=statement.changes())
+        return cls(value.quantity.value, value.quantity.unit, value.quantity.bound, plan, statement.changes())
+
+
 def observations(result: Resolved, context: SentenceContext, coordination_base: dict[int, str]) -> list[Observation]:
-    """The rows a resolved statement gives: one per change base, or one for a value / plan share."""
+    """The rows a resolved statement gives: one per change base (or one for a value or plan share),
+    for each place it names (`các tỉnh A, B và C cùng tăng 6%`)."""
     statement = result.statement
     if result.not_fact or not statement.figures or result.metric is None or result.place is None or result.period is None:
         return []
     if result.period.year is None:
         return []
-    if result.product is None and result.metric in ("output", "inventory"):
-        return []
-    if result.product is None and result.sector is None:
+    if result.product is None and (result.metric in ("output", "inventory") or result.sector is None):
         return []
     if result.metric == "iip" and not statement.changes():
         return []  # an index is reported as a change; `sản xuất công nghiệp đạt 24,6% kế hoạch` names no index
-    value = statement.value()
-    contribution = next((f for f in statement.figures if f.role == "contribution"), None)
-    if contribution is not None:
-        value = contribution
-    unit = value.quantity.unit if value is not None and contribution is None else ("pp" if contribution else None)
-    if value is not None and unit not in METRIC_UNITS[result.metric]:
+    measure = Measure.of(statement)
+    if measure.unit is not None and measure.unit not in METRIC_UNITS[result.metric]:
         return []
-    amount = contribution.amount if contribution is not None else (value.quantity.value if value is not None else None)
-    plan = next((f.quantity.number for f in statement.figures if f.role == "plan"), None)
-    changes = statement.changes() if contribution is None else []
-    period_start, period_end = result.period.months()
     places = statement.subject.places if result.sources.get("place") == "own" and statement.subject.places else [result.place]
-    rows = []
-    for place in places:
-        rows.extend(_rows(result, statement, context, coordination_base, place, period_start, period_end,
-                          value, contribution, unit, amount, plan, changes))
-    return rows
+    return [row for place in places for row in _rows(result, measure, place, context, coordination_base)]
 
 
-def _rows(result, statement, context, coordination_base, place, period_start, period_end, value, contribution, unit,
-          amount, plan, changes) -> list[Observation]:
+def _rows(result: Resolved, measure: Measure, place: str, context: SentenceContext,
+          coordination_base: dict[int, str]) -> list[Observation]:
+    period_start, period_end = result.period.months()
     geo_code, geo_name = geo_for(place, period_end)
     sentence = context.sentence
-    rows = []
     price = result.price if result.metric in ("production_value", "value_added") else None
-    for change in changes or [None]:
-        if value is None and change is None and plan is None:
+    rows = []
+    for change in measure.changes or [None]:
+        if measure.amount is None and change is None and measure.plan is None:
             continue
-        base = None
         sources = dict(result.sources)
-        if change is not None:
-            base = change.base
-            if base is None and id(change) in coordination_base:
-                base, sources["base"] = coordination_base[id(change)], "coordination"
-            elif base is None:
-                base = result.base
-            elif change.base:
-                sources["base"] = "own"
-                base = _dated_base(change, result, context) or base
-        bound = value.quantity.bound if value is not None and contribution is None else (change.quantity.bound if change else None)
+        base = None
+        if change is not None and change.base is not None:
+            base, sources["base"] = _dated_base(change, result, context) or change.base, "own"
+        elif change is not None and id(change) in coordination_base:
+            base, sources["base"] = coordination_base[id(change)], "coordination"
+        elif change is not None:
+            base = result.base
         rows.append(Observation(
             article_id=context.article.article_id,
             geo_code=geo_code,
@@ -532,12 +540,12 @@ def _rows(result, statement, context, coordination_base, place, period_start, pe
             division=result.division,
             product=result.product,
             metric=result.metric,
-            value=_tidy(amount) if amount is not None else None,
-            unit=unit if value is not None else None,
-            bound=bound,
+            value=_tidy(measure.amount) if measure.amount is not None else None,
+            unit=measure.unit if measure.amount is not None else None,
+            bound=measure.bound if measure.amount is not None else (change.quantity.bound if change else None),
             change_pct=change.change_pct if change is not None else None,
-            change_base=base if change is not None else None,
-            plan_pct=plan,
+            change_base=base,
+            plan_pct=measure.plan,
             status=result.status or "actual",
             price_basis=price,
             evidence=sentence.text,
