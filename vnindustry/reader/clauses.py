@@ -50,17 +50,23 @@ class Unit:
 
     def own_spans(self, start: int, end: int) -> list[tuple[int, int]]:
         """The parts of [start, end) that are this unit's own text."""
-        spans, cursor = [], max(start, self.start)
-        end = min(end, self.end)
-        for s, e in sorted(self.holes):
-            if e <= cursor or s >= end:
+        return minus([(max(start, self.start), min(end, self.end))], self.holes)
+
+
+def minus(spans: Sequence[tuple[int, int]], holes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with the holes cut out of them."""
+    result = []
+    for s, e in spans:
+        cursor = s
+        for hs, he in sorted(holes):
+            if he <= cursor or hs >= e:
                 continue
-            if s > cursor:
-                spans.append((cursor, s))
-            cursor = max(cursor, e)
-        if cursor < end:
-            spans.append((cursor, end))
-        return spans
+            if hs > cursor:
+                result.append((cursor, hs))
+            cursor = max(cursor, he)
+        if cursor < e:
+            result.append((cursor, e))
+    return result
 
 
 def parse(start: int, end: int, search: str, tokens: Sequence[Token], figures: Sequence[tuple[int, int]]) -> list[Unit]:

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from vnindustry.reader.clauses import Unit
+from vnindustry.reader.clauses import Unit, minus
 from vnindustry.reader.figures import Figure
 from vnindustry.reader.lexicon import Token, fold
 from vnindustry.reader.names import NAME_TOKEN_KINDS, Subject, product_chunk, read_subject
@@ -131,7 +131,7 @@ def _unit_statements(unit: Unit, figures: list[Figure], parts: SentenceParts, by
     current: Optional[Statement] = None
     region_start = unit.start
     for figure in figures:
-        spans = _minus(unit.own_spans(region_start, figure.start), shares)
+        spans = minus(unit.own_spans(region_start, figure.start), shares)
         extra = [c for c in quiet if region_start <= c.start < figure.start and c.kind == "bracket"]
         host_spans = _host_spans(unit, parts) if unit.kind in ("bracket", "aside") and current is None else []
         tokens = sorted(_spans_tokens(spans + host_spans, parts) + _bracket_words(extra, parts), key=lambda t: t.start)
@@ -168,21 +168,6 @@ def _bracket_words(brackets: list[Unit], parts: SentenceParts) -> list[Token]:
     """What a bracket without figures adds to the words before it: a metric's short name
     (`(IIP)`, `(GRDP)`), a price basis, a place; not the asides of a narrative."""
     return [t for b in brackets if b.kind == "bracket" for t in _spans_tokens([(b.start, b.end)], parts) if t.has(*BRACKET_WORDS)]
-
-
-def _minus(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    result = []
-    for s, e in spans:
-        cursor = s
-        for hs, he in sorted(holes):
-            if he <= cursor or hs >= e:
-                continue
-            if hs > cursor:
-                result.append((cursor, hs))
-            cursor = max(cursor, he)
-        if cursor < e:
-            result.append((cursor, e))
-    return result
 
 
 _NAME_AFTER_STOP = re.compile(r"[;:()]|\.(?!\d)")
@@ -225,7 +210,7 @@ def _host_spans(unit: Unit, parts: SentenceParts) -> list[tuple[int, int]]:
     before = [f.end for f in parts.figures if f.unit is parent and f.end <= unit.start]
     before += [u.end for u in parts.units if u.parent is parent and u.kind in ("bracket", "aside") and u.end <= unit.start]
     start = max(before + [parent.start])
-    return _minus(parent.own_spans(start, unit.start), parts.claimed)
+    return minus(parent.own_spans(start, unit.start), parts.claimed)
 
 
 def _hang_on_host(unit: Unit, made: list[Statement], parts: SentenceParts, by_unit) -> None:
@@ -240,7 +225,7 @@ def _hang_on_host(unit: Unit, made: list[Statement], parts: SentenceParts, by_un
         statement.host = statement.host or host
         covered = host.spans if host is not None else []
         own_names = [t for t in statement.tokens if t.has(*NAME_TOKEN_KINDS) and not any(s <= t.start < e for s, e in covered)]
-        gap = _minus([(host.figures[-1].end, unit.start)], covered) if host is not None else []
+        gap = minus([(host.figures[-1].end, unit.start)], covered) if host is not None else []
         directly_after = host is not None and not "".join(parts.plain[s:e] for s, e in gap).strip(" ,")
         if (host is not None and directly_after and not own_names and not statement.periods
                 and statement.subject.product is None and all(host.accepts(f) for f in statement.figures)):
