@@ -56,8 +56,9 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
         sentence_tokens = _between(tokens, token_starts, sentence.start, sentence.end)
         sentence_quantities = _between(quantities, quantity_starts, sentence.start, sentence.end)
         sentence_periods = _between(periods, period_starts, sentence.start, sentence.end)
-        if not sentence_tokens and not sentence_periods:
+        if not sentence_quantities and not sentence_periods and _narrative(sentence, sentence_tokens, search):
             topic.enter_paragraph(sentence.paragraph, False)
+            _remember_named(sentence_tokens, topic)
             continue
         found.extend(_read_sentence(sentence, forms, sentence_tokens, sentence_quantities, sentence_periods, topic, article))
     return _deduplicate(found, headline_end)
@@ -101,12 +102,7 @@ def _read_sentence(sentence, forms: Forms, tokens: list[Token], quantities, peri
         rows.extend(observations(result, context, coordination))
     heads = [r if r.statement.figures else frame_view(r, plain) for r in resolved if r.statement.unit.main]
     heads = [h if h.place is None or _frames_place(h) else replace(h, place=None) for h in heads]
-    for result in (r for r in resolved if r.statement.unit.main):
-        for token in result.statement.tokens:
-            if token.get("sector"):
-                topic.remember_named("sector", token.get("sector").value)
-            elif token.get("division"):
-                topic.remember_named("division", token.get("division").value)
+    _remember_named([t for r in resolved if r.statement.unit.main for t in r.statement.tokens], topic)
     topic.update(heads, opener)
     for result in resolved:
         period = result.period
@@ -114,6 +110,29 @@ def _read_sentence(sentence, forms: Forms, tokens: list[Token], quantities, peri
                 and not period.last_year and result.statement.unit.main:
             topic.month = period
     return rows
+
+
+_TOPIC_KINDS = ("metric",)
+
+
+def _narrative(sentence, tokens: list[Token], search: str) -> bool:
+    """A sentence with no figure, no period, no metric and no list lead-in tells the topic nothing
+    but the section or branch it names (for `ngành này`): it needs no clause structure."""
+    return not any(t.has(*_TOPIC_KINDS) for t in tokens) and not search[sentence.start : sentence.end].rstrip().endswith(":")
+
+
+def _remember_named(tokens, topic: Topic) -> None:
+    """The section or branch named last, for `ngành này`, `lĩnh vực này` (not inside a cause)."""
+    cause = None
+    for token in tokens:
+        if token.has("cause", "comparison"):
+            cause = token
+        if cause is not None:
+            continue
+        if token.get("sector"):
+            topic.remember_named("sector", token.get("sector").value)
+        elif token.get("division"):
+            topic.remember_named("division", token.get("division").value)
 
 
 def _frames_place(head) -> bool:

@@ -225,13 +225,18 @@ def _candidate(start: int, end: int, forms: Forms):
             written[generic.start() + start - s : generic.end() + start - s] = " " * (generic.end() - generic.start())
         name = " ".join("".join(written).split()).strip(" ,")
         words = name.split()
-        if not words or len(words) > 7 or not name[0].isalpha() or all(search_form(w.strip(",")) in NON_NAME for w in words):
+        if not words or len(words) > 7 or not name[0].isalpha() or all(_plain_word(w) in NON_NAME for w in words):
             return None
         section, known = product_section(" ".join(plain[s:e].split()))  # `đá các loại`: B, though `đá` alone is not
         if section is None:
             section, known = product_section(fold(name))
         return Chunk(name, "product", section, known)
     return None
+
+
+@lru_cache(maxsize=8192)
+def _plain_word(word: str) -> str:
+    return search_form(word.strip(","))
 
 
 @lru_cache(maxsize=None)

@@ -87,12 +87,20 @@ _RULES: list[tuple[re.Pattern, object]] = [
 ]
 
 
+_KEYS = [tuple(search_form(k) for k in keys) for keys in (
+    ("giai đoạn",), ("từ đầu năm", "lũy kế", "luỹ kế"), ("nửa đầu năm",), ("nửa cuối năm",), ("tháng cuối năm",),
+    ("quý", "quí"), ("quý", "quí"), ("tháng",), ("tháng",), ("tháng",), ("năm",), ("năm nay",), ("năm",), ("cả năm",),
+)]
+
+
 def find_periods(search: str) -> list[Period]:
     """Period mentions in a sentence (search form); an earlier rule claims its text first."""
     found: list[Period] = []
     starts: list[int] = []  # spans already claimed, sorted and disjoint: overlap is a bisection away
     ends: list[int] = []
-    for pattern, build in _RULES:
+    for (pattern, build), keys in zip(_RULES, _KEYS):
+        if not any(key in search for key in keys):
+            continue  # a rule whose words the text does not hold cannot match: skip its pass
         for match in pattern.finditer(search):
             if match.start() > 0 and search[match.start() - 1].isalnum():
                 continue
