@@ -103,6 +103,8 @@ def _read_sentence(sentence, forms: Forms, tokens: list[Token], quantities, peri
     heads = [r if r.statement.figures else frame_view(r, plain) for r in resolved if r.statement.unit.main]
     heads = [h if h.place is None or _frames_place(h) else replace(h, place=None) for h in heads]
     _remember_named([t for r in resolved if r.statement.unit.main for t in r.statement.tokens], topic)
+    if opener != "scope" and _first_of_paragraph(sentence, topic):
+        topic.section = _fronted_place(resolved, sentence, plain, topic) or topic.section
     topic.update(heads, opener)
     for result in resolved:
         period = result.period
@@ -133,6 +135,34 @@ def _remember_named(tokens, topic: Topic) -> None:
             topic.remember_named("sector", token.get("sector").value)
         elif token.get("division"):
             topic.remember_named("division", token.get("division").value)
+
+
+_FRONTED_PLACE = 40  # characters: `Trên phạm vi cả nước, …`, `Tại tỉnh Bắc Ninh, …`
+
+
+def _first_of_paragraph(sentence, topic: Topic) -> bool:
+    first = topic.first_sentence.get(sentence.paragraph)
+    if first is None:
+        topic.first_sentence[sentence.paragraph] = sentence.start
+        return True
+    return first == sentence.start
+
+
+def _fronted_place(resolved, sentence, plain: str, topic: Topic):
+    """The place a paragraph opens with, which its following paragraphs keep until another is
+    named: a national section of a provincial report stays national."""
+    for result in resolved:
+        if not _frames_place(result):
+            continue
+        for token in result.statement.tokens:
+            if token.start - sentence.start > _FRONTED_PLACE:
+                return None
+            reading = token.get("place") or token.get("national")
+            if reading is not None:
+                return reading.value
+            if token.get("home"):
+                return topic.home
+    return None
 
 
 def _frames_place(head) -> bool:

@@ -39,6 +39,8 @@ class Topic:
     last_named: Optional[tuple[str, str]] = None  # ("sector" | "division", code), for `ngành này`
     threads: dict = field(default_factory=dict)  # metric -> the state it was last reported in
     month: Optional[Period] = None  # the last single month or quarter named, even in a `Riêng …` sentence
+    section: Optional[str] = None  # a place a paragraph opened with (`Trên phạm vi cả nước, …`): its section's place
+    first_sentence: dict = field(default_factory=dict)  # paragraph -> start of its first sentence read
 
     def thread(self, metric: Optional[str]) -> Optional["Topic"]:
         """Where a metric named again (`chỉ số sản xuất ngành X` two sentences after the IIP)
@@ -50,7 +52,7 @@ class Topic:
         if paragraph == self.paragraph:
             return
         self.paragraph = paragraph
-        self.place = None
+        self.place = self.section
         if opens_new_period:
             for name in SUBJECT_FIELDS + ("status", "base", "price"):
                 setattr(self, name, None)
@@ -66,9 +68,12 @@ class Topic:
                 self.metric = named.measured
                 self.sector, self.division = named.sector, named.division
         for name in CARRIED_FIELDS:
-            value = next((getattr(h, name) for h in heads if getattr(h, name) is not None), None)
-            if value is not None:
-                setattr(self, name, value)
+            # the umbrella (first) statement names the topic; a period is the latest one stated
+            # (`tháng 9 tăng 8%, tính chung 9 tháng tăng 6%. Trong đó …` breaks down the nine months)
+            said = [getattr(h, name) for h in heads if getattr(h, name) is not None
+                    and (name != "period" or h.statement.unit.opener != "scope")]
+            if said:
+                setattr(self, name, said[-1] if name == "period" else said[0])
         seen = set()
         for head in heads:
             if head.measured and head.measured != "nonfact" and head.measured not in seen:
