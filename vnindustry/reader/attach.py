@@ -107,7 +107,7 @@ def resolve(statement: Statement, context: SentenceContext) -> Resolved:
     continues = context.opener in CONTINUING_OPENERS
 
     _subject(result, statement, anchor, how, context)
-    if anchor is not None and how == "unit" and anchor.not_fact and not subject.named:
+    if anchor is not None and how in ("unit", "host") and anchor.not_fact and not subject.named:
         result.not_fact = True  # `xuất khẩu đạt 5 tỷ USD, tăng 18%`: the change is the exports'
     if result.not_fact and statement.figures:
         result.measured = "nonfact"

@@ -13,9 +13,11 @@ from vnindustry.reader.numbers import Quantity
 SHARE_CUES = frozenset(fold(w) for w in ("chiếm", "tỷ trọng", "tỉ trọng", "tỷ lệ", "tỉ lệ"))
 # words that may stand between a verb and its figure: `tăng nhẹ 2%`, `đạt khoảng 5 triệu tấn`
 _FILLER = re.compile(
-    fold(r"(?:\s|,|nhẹ|mạnh|khá|cao|thêm|lên|xuống|chậm|tới|đến|ở mức|mức|được|khoảng|hơn|trên|gần|xấp xỉ|dưới|"
-         r"là|với|ước|tính|đạt|chỉ|có|vẫn|tiếp tục|lần lượt|tương ứng|trở lại|từ|của|trung bình)*")
+    fold(r"(?:\s|,|nhẹ|mạnh|mạnh mẽ|khá|cao|rất|nhiều|đáng kể|tích cực|ấn tượng|thêm|lên|xuống|chậm|tới|đến|ở mức|"
+         r"mức|được|khoảng|hơn|trên|gần|xấp xỉ|dưới|là|với|ước|tính|đạt|chỉ|có|vẫn|tiếp tục|lần lượt|tương ứng|"
+         r"trở lại|từ|của|trung bình)*")
 )
+_COMPARED = re.compile(fold(r"(?:cao hơn|thấp hơn|vượt)\s*$"))
 _JOIN = re.compile(fold(r"[\s,;]*(?:và|còn)?[\s,;]*"))
 
 
@@ -128,8 +130,10 @@ def _role(q, unit, before, trailing, end, last, plain, since) -> Optional[Figure
             return Figure(q, "change", unit, round((q.number - 1) * 100, 6), base, end=end, trailing=trailing, direction="up")
         return None
     if q.kind == "percent":
-        if plan:
+        if plan and direction != "exceed" and not _COMPARED.search(plain, max(0, q.start - 12), q.start):
             return Figure(q, "plan", unit, end=end, trailing=trailing)
+        if plan:  # `vượt 6% kế hoạch`, `cao hơn 2,98% kịch bản`: by how much a plan was beaten, not a share
+            return None
         if q.sign:
             return Figure(q, "change", unit, q.sign * q.number, base, end=end, trailing=trailing, direction="up" if q.sign > 0 else "down")
         if direction == "index" and base is None:

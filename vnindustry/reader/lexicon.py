@@ -197,13 +197,16 @@ def _fits(reading: Reading, original: str, start: int) -> bool:
         return not _after_capitalised_word(original, start)
     if reading.kind == "place":
         at = start + int(reading.aux or 0)
-        return at < len(original) and original[at].isupper()
+        return at < len(original) and original[at].isupper() and not _LANDMARK.search(original, max(0, start - 14), start)
     if reading.kind == "national" and reading.weight == 1:
         return original[start].isupper() and not _after_capitalised_word(original, start)
     return True
 
 
 _PREVIOUS_WORD = re.compile(r"(\w+)\s+$")
+# `cách Hà Nội 80 km`, `hồ Hòa Bình`, `cầu Thăng Long`: a name used for a distance or a landmark, not a province
+_LANDMARK = re.compile(r"(?<!\w)(?:cách|hồ|sông|núi|đèo|cầu|quảng trường|bến|chợ|ga|sân bay|cảng|vịnh|đầm|"
+                       r"biển|bãi|thủy điện|nhà máy|công ty|tập đoàn|khách sạn|trường|bệnh viện)\s+$", re.IGNORECASE)
 
 
 def _after_capitalised_word(original: str, start: int) -> bool:

@@ -107,7 +107,7 @@ def _tail() -> tuple[re.Pattern, dict[str, tuple[str, float]]]:
     alternatives = "|".join(re.escape(p) for p in sorted(units, key=len, reverse=True))
     pattern = re.compile(
         r"\s*(?:(?P<percent>%|phần trăm)|(?P<points>điểm\s*(?:%|phần trăm))|(?P<times>lần)(?!\w)|"
-        r"(?P<money>usd|đô la|đôla|euro|eur|yên|nhân dân tệ)(?!\w)|"
+        r"(?P<money>usd|đô la|đôla|euro|eur|yên|nhân dân tệ|ha|hécta|héc-ta|km|mw|kv|mva)(?!\w)|"
         rf"(?P<unit>{alternatives})(?![\w]))"
     )
     return pattern, units
