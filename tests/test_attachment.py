@@ -77,3 +77,21 @@ def test_each_row_records_how_it_was_attached(read):
     assert head["attachment"]["period"] == "own" and head["attachment"]["place"] == "own"
     assert breakdown["attachment"]["period"] == "topic" and breakdown["attachment"]["status"] == "topic"
     assert breakdown["attachment"]["subject"] == "own"
+
+
+def test_a_period_after_so_voi_is_a_base_whatever_its_words(read):
+    rows = read("Chỉ số sản xuất công nghiệp 9 tháng năm 2016 của tỉnh Quảng Bình tăng 7,7% so với cùng kỳ. Trong đó: "
+                "dệt tăng 4,4%; sản xuất da giảm 1,2% so với 9 tháng đầu năm 2015.")
+    assert rows_by(rows, "period_start", "period_end") == {("2016-01", "2016-09")}
+
+
+def test_running_totals_to_a_month_and_quarters_of_this_year(read):
+    rows = read("Tính đến hết tháng 10/2023, chỉ số sản xuất công nghiệp tỉnh Phú Thọ tăng 7%. "
+                "Quý II năm nay, giá trị sản xuất công nghiệp của tỉnh tăng 5%.", published_at="2023-11-05T00:00:00+07:00")
+    assert rows_by(rows, "metric", "period_start", "period_end") == {
+        ("iip", "2023-01", "2023-10"), ("production_value", "2023-04", "2023-06")}
+
+
+def test_verbless_items_after_a_verbed_one_keep_its_direction(read):
+    rows = read("Năm 2022, một số sản phẩm của tỉnh Khánh Hòa giảm như: cá hộp giảm 3%; nước mắm 2%.")
+    assert rows_by(rows, "product", "change_pct") == {("cá hộp", -3.0), ("nước mắm", -2.0)}

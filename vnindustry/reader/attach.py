@@ -270,10 +270,17 @@ def _dating(statement: Statement, context: SentenceContext) -> list[Period]:
     covered = [(t.start, t.end) for t in statement.tokens if t.has("base", "plan", "price")]
     periods = []
     for period in statement.periods:
-        if any(s <= period.start < e for s, e in covered):
-            continue
-        periods.append(period)
+        if not any(s <= period.start < e for s, e in covered) and not _compared_to(period, context):
+            periods.append(period)
     return periods
+
+
+_COMPARED_TO = re.compile(fold(r"(?<!\w)so(?: với)?\s+$"))
+
+
+def _compared_to(period: Period, context: SentenceContext) -> bool:
+    """`so với 9 tháng đầu năm 2015`: a period right after `so (với)` is a base, whatever its words."""
+    return _COMPARED_TO.search(context.plain, max(0, period.start - 10), period.start) is not None
 
 
 def is_horizon(period: Period, plain: str) -> bool:
@@ -293,7 +300,7 @@ def _period(result: Resolved, statement: Statement, anchor, how, context: Senten
     own = [p for p in own if p not in horizon]
     if not own and statement.figures:
         s, e = statement.after
-        own = [p for p in context_periods(context, s, e, statement) if not _horizon(p, context)][:1]
+        own = [p for p in context_periods(context, s, e, statement) if not _horizon(p, context) and not _compared_to(p, context)][:1]
     period: Optional[Period] = own[-1] if own else None
     if period is None and horizon and _says_target(statement):
         period = horizon[-1]
@@ -365,10 +372,12 @@ def _with_year(period: Period, result: Resolved, anchor, context: SentenceContex
         return period
     published = context.article.published
     if period.relation is not None:
-        if published is None:
+        if published is not None:
+            result.sources["year"] = context.article.published_source
+            return replace(period, year=published.year - (1 if period.relation == "last" else 0), relation=None)
+        if period.relation == "last":
             return None
-        result.sources["year"] = context.article.published_source
-        return replace(period, year=published.year - (1 if period.relation == "last" else 0), relation=None)
+        period = replace(period, relation=None)  # `năm nay` with no date to go by: the year the article is on
     for donor, how in ((anchor, "unit"), (context.topic, "topic")):
         carried = getattr(donor, "period", None) if donor is not None else None
         if carried is not None and carried.year is not None and not carried.last_year:

@@ -47,6 +47,7 @@ def _signed(direction: str, number: float) -> float:
 def read_figures(quantities: Sequence[Quantity], units: Sequence[Unit], tokens: Sequence[Token], plain: str) -> list[Figure]:
     figures: list[Figure] = []
     previous: dict[int, Figure] = {}
+    listed: Optional[Figure] = None  # the last change of the main line: `giảm như: A giảm 3%; B 2%`
     for q in quantities:
         if q.kind == "bare":
             continue
@@ -59,9 +60,13 @@ def read_figures(quantities: Sequence[Quantity], units: Sequence[Unit], tokens: 
         trailing = _trailing(tokens, q, plain)
         end = trailing.end if trailing is not None else q.end
         figure = _role(q, unit, before, trailing, end, last, plain, since)
+        if figure is None and q.kind == "percent" and last is None and not any(t.has("verb") for t in before):
+            figure = _unverbed(q, unit, before, trailing, end, listed)
         if figure is not None:
             figures.append(figure)
             previous[id(unit)] = figure
+            if unit.main and figure.role == "change":
+                listed = figure
     return figures
 
 
@@ -167,6 +172,18 @@ def _implied_base(plain: str, start: int, end: int) -> tuple[Optional[str], int]
     if match is None:
         return None, end
     return ("previous_year" if match.group(1) else "same_period_last_year"), max(end, match.end())
+
+
+def _unverbed(q, unit, before, trailing, end, listed: Optional[Figure]) -> Optional[Figure]:
+    """A percent with no verb of its own: an item of a list whose earlier item had one (`giảm như: cá
+    hộp giảm 3%; nước mắm 2%`), or a prior figure (`(cùng kỳ 5,5%)`)."""
+    base = trailing.get("base").value if trailing is not None and trailing.get("base") else None
+    if unit.kind == "bracket" and any(t.get("base") and t.get("base").weight for t in before):
+        return Figure(q, "change", unit, q.number, base, end=end, trailing=trailing, direction="up")
+    if listed is not None and unit.main and unit.index > listed.unit.index and unit.kind == listed.unit.kind:
+        direction = listed.direction if listed.direction in ("up", "down") else "up"
+        return Figure(q, "change", unit, _signed(direction, q.number), base, end=end, trailing=trailing, direction=direction)
+    return None
 
 
 def _growth_subject(before: Sequence[Token], plain: str) -> bool:

@@ -68,8 +68,11 @@ def _y(text: Optional[str]) -> Optional[int]:
 
 _RULES: list[tuple[re.Pattern, object]] = [
     (_compile(rf"giai đoạn\s*({YEAR})\s*(?:-|–|đến)\s*({YEAR})"), lambda m: (1, 12, int(m[1]), int(m[2]))),
-    (_compile(rf"(?:từ đầu năm|lũy kế|luỹ kế)(?:\s+{YEAR})?\s*(?:đến|tới)?\s*(?:hết|cuối)?\s*tháng\s*(\d{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?"),
+    (_compile(rf"(?:từ đầu năm|lũy kế|luỹ kế|tính đến hết|tính đến cuối|tính đến)(?:\s+{YEAR})?\s*(?:đến|tới)?\s*(?:hết|cuối)?\s*"
+              rf"tháng\s*(\d{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?"),
      lambda m: (1, int(m[1]), _y(m[2]))),
+    (_compile(rf"{_N} tháng(?: đầu năm| năm| đầu| của năm)? nay"), lambda m: (1, _count(m[1]), "this")),
+    (_compile(rf"qu[ýí]\s+{_QUARTER}(?: của)? năm nay"), lambda m: (3 * _count(m[1]) - 2, 3 * _count(m[1]), "this")),
     (_compile(rf"nửa đầu năm{_YEAR_TAIL}"), lambda m: (1, 6, _y(m[1]))),
     (_compile(rf"nửa cuối năm{_YEAR_TAIL}"), lambda m: (7, 12, _y(m[1]))),
     (_compile(rf"(?:6|sáu) tháng cuối năm{_YEAR_TAIL}"), lambda m: (7, 12, _y(m[1]))),
@@ -88,7 +91,7 @@ _RULES: list[tuple[re.Pattern, object]] = [
 
 
 _KEYS = [tuple(search_form(k) for k in keys) for keys in (
-    ("giai đoạn",), ("từ đầu năm", "lũy kế", "luỹ kế"), ("nửa đầu năm",), ("nửa cuối năm",), ("tháng cuối năm",),
+    ("giai đoạn",), ("từ đầu năm", "lũy kế", "luỹ kế", "tính đến"), ("năm nay",), ("năm nay",), ("nửa đầu năm",), ("nửa cuối năm",), ("tháng cuối năm",),
     ("quý", "quí"), ("quý", "quí"), ("tháng",), ("tháng",), ("tháng",), ("năm",), ("năm nay",), ("năm",), ("cả năm",),
 )]
 
