@@ -95,3 +95,30 @@ def test_running_totals_to_a_month_and_quarters_of_this_year(read):
 def test_verbless_items_after_a_verbed_one_keep_its_direction(read):
     rows = read("Năm 2022, một số sản phẩm của tỉnh Khánh Hòa giảm như: cá hộp giảm 3%; nước mắm 2%.")
     assert rows_by(rows, "product", "change_pct") == {("cá hộp", -3.0), ("nước mắm", -2.0)}
+
+
+def test_a_running_total_runs_to_the_last_month_named(read):
+    rows = read("Tháng 6/2022, chỉ số sản xuất công nghiệp tỉnh Long An tăng 1,4% so tháng trước. "
+                "Lũy kế đến nay, chỉ số tăng 9,9% so cùng kỳ.")
+    assert rows_by(rows, "change_pct", "period_start", "period_end") == {(1.4, "2022-06", "2022-06"), (9.9, "2022-01", "2022-06")}
+
+
+def test_a_running_total_with_no_month_to_run_to_gives_no_row(read):
+    assert read("Lũy kế năm 2024, chỉ số sản xuất công nghiệp tỉnh Đồng Nai tăng 9,2% so với cùng kỳ.") == []
+
+
+def test_industry_and_construction_grow_by_their_value_added(read):
+    rows = read("Sáu tháng đầu năm 2022, khu vực công nghiệp và xây dựng của tỉnh Sơn La tăng 5,6%, đóng góp 1,3 điểm phần trăm.")
+    assert rows_by(rows, "sector", "metric") == {("industry_construction", "value_added"), ("industry_construction", "growth_contribution")}
+
+
+def test_a_fronted_concession_ends_at_its_but(read):
+    rows = read("Dù nông nghiệp chịu ảnh hưởng của bão nhưng năm 2024 khu vực công nghiệp - xây dựng của tỉnh Bắc Kạn "
+                "ước tăng 8,3%.")
+    assert rows_by(rows, "sector", "change_pct") == {("industry_construction", 8.3)}
+
+
+def test_a_district_named_alone_is_not_a_province_row(read):
+    rows = read("Năm 2018, giá trị sản xuất công nghiệp tỉnh Thái Bình tăng 10%; các huyện tăng khá: Tiền Hải tăng 16,1%; "
+                "Kiến Xương tăng 12,2%.")
+    assert rows_by(rows, "geo_code", "change_pct", "product") == {("34", 10.0, None)}

@@ -82,3 +82,20 @@ def test_sections_of_products_outside_the_catalogue_come_from_their_head_word():
     assert product_section(fold("điện gió"))[0] == "D"
     assert product_section(fold("nước sạch"))[0] == "E"
     assert product_section(fold("quặng sắt"))[0] == "B"
+
+
+def test_products_that_rise_together_are_each_a_row(read):
+    rows = read("Chín tháng năm 2019, một số sản phẩm của tỉnh Hà Tĩnh tăng: thép thanh và phân urê cùng tăng 8,8%; "
+                "xi măng tăng 5%.")
+    assert {(r["product"], r["change_pct"]) for r in rows} == {("thép thanh", 8.8), ("phân urê", 8.8), ("xi măng", 5.0)}
+
+
+def test_an_activity_measured_in_a_physical_unit_names_its_product(read):
+    [r] = read("Bảy tháng năm 2025, tỉnh Ninh Bình khai thác đá xây dựng 2,2 triệu m3.")
+    assert (r["product"], r["value"], r["unit"]) == ("đá xây dựng", 2.2e6, "m3")
+
+
+def test_a_times_figure_in_a_bracket_belongs_to_the_item_before_it(read):
+    rows = read("7 tháng năm 2025, sản lượng linh kiện của tỉnh Bắc Giang tăng mạnh: loa 12,5 triệu chiếc (gấp 2,4 lần), "
+                "tai nghe 40 triệu chiếc (tăng 43%).")
+    assert {(r["product"], r["change_pct"]) for r in rows} == {("loa", 140.0), ("tai nghe", 43.0)}

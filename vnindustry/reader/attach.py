@@ -17,7 +17,7 @@ from vnindustry.reader.discourse import CONTINUING_OPENERS, Topic
 from vnindustry.reader.figures import Figure
 from vnindustry.reader.geography import geo_for
 from vnindustry.reader.lexicon import fold
-from vnindustry.reader.names import PHYSICAL_UNITS, division_section
+from vnindustry.reader.names import PHYSICAL_UNITS, division_section, made_product
 from vnindustry.reader.periods import Period
 from vnindustry.reader.statements import Statement
 from vnindustry.reader.text import Sentence
@@ -168,13 +168,13 @@ def _subject(result: Resolved, statement: Statement, anchor, how, context: Sente
         result.sources["subject"] = "unknown"  # `sản xuất dụng cụ câu cá tăng 12%`: a branch not in VSIC's names
         return
     if is_product:
-        name = subject.product
+        name, section = subject.product, subject.product_section
+        if name is None and subject.branch_name and unit in PHYSICAL_UNITS:
+            name, section = made_product(subject.branch_name) or (None, None)
         if name is None and anchor is not None and anchor.product and anchor.statement.unit is statement.unit:
             name, source = anchor.product, how
         result.product = name
-        result.sector = subject.product_section if subject.product else anchor.sector if anchor else None
-        if subject.product is None and anchor is not None:
-            result.sector = anchor.sector
+        result.sector = section if subject.product or section else anchor.sector if anchor else None
         result.metric = "inventory" if subject.metric == "inventory" or (
             subject.metric is None and inherited_metric == "inventory" and subject.product is None) else "output"
         result.measured = result.metric
@@ -221,7 +221,9 @@ def _subject(result: Resolved, statement: Statement, anchor, how, context: Sente
         if result.sector is None and result.metric in ("production_value", "iip"):
             result.sector = "industry"
     if result.metric is None and source == "own" and result.sector is not None and statement.changes():
-        result.metric, source = "iip", "default"  # `ngành sản xuất kim loại tăng 15%`: a branch's growth is its index
+        # `ngành sản xuất kim loại tăng 15%`: a branch's growth is its index; industry and
+        # construction together have no index, their growth is that of their value added
+        result.metric, source = ("value_added" if result.sector == "industry_construction" else "iip"), "default"
     if result.metric == "nonfact":
         result.not_fact = True
     if result.measured is None:
@@ -315,7 +317,23 @@ def _period(result: Resolved, statement: Statement, anchor, how, context: Senten
             result.period, result.sources["period"] = month, "topic_month"  # `tăng 3% so với tháng trước`
         return
     result.sources["period"] = "own"
+    if period.to_date:
+        period = _to_date(period, anchor, context)
+        if period is None:
+            result.sources["period"] = "unknown"  # `lũy kế` with no month to run to: no row rather than a guess
+            return
     result.period = _with_year(period, result, anchor, context)
+
+
+def _to_date(period: Period, anchor: Optional[Resolved], context: SentenceContext) -> Optional[Period]:
+    """`lũy kế năm 2024`, `Lũy kế đến nay` after `tháng 8/2024`: January to the last month named."""
+    for donor in (context.topic.month, anchor.period if anchor is not None else None, context.topic.period):
+        if donor is None or donor.last_year or (period.year is not None and donor.year not in (None, period.year)):
+            continue
+        if donor.first_month == 1 and donor.last_month == 12:
+            continue
+        return replace(period, last_month=donor.last_month, year=period.year or donor.year, to_date=False)
+    return None
 
 
 def _month_on_month(statement: Statement, period: Period) -> bool:
@@ -518,7 +536,9 @@ def observations(result: Resolved, context: SentenceContext, coordination_base: 
     if measure.unit is not None and measure.unit not in METRIC_UNITS[result.metric]:
         return []
     places = statement.subject.places if result.sources.get("place") == "own" and statement.subject.places else [result.place]
-    return [row for place in places for row in _rows(result, measure, place, context, coordination_base)]
+    products = statement.subject.products if result.product == statement.subject.product else ()
+    results = [replace(result, product=name, sector=section or result.sector) for name, section in products] or [result]
+    return [row for one in results for place in places for row in _rows(one, measure, place, context, coordination_base)]
 
 
 def _rows(result: Resolved, measure: Measure, place: str, context: SentenceContext,

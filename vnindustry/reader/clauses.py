@@ -270,13 +270,24 @@ def _subordinates(unit: Unit, search: str, tokens: Sequence[Token], holes) -> li
         if kind is None:
             continue
         if kind == "cause" and _starts_unit(search, unit, token):
-            continue  # `Do …, IIP tăng 5%`: a fronted cause is rare; keep the sentence readable
-        stop = _boundary_after(search, token.end, unit.end, tokens, holes)
+            stop = _concession_end(token, inner)
+            if stop is None:
+                continue  # `Do …, IIP tăng 5%`: a fronted cause is rare; keep the sentence readable
+        else:
+            stop = _boundary_after(search, token.end, unit.end, tokens, holes)
         clause = Unit(kind, token.start, stop, unit)
         unit.holes.append((token.start, stop))
         found.append(clause)
         cursor = stop
     return found
+
+
+def _concession_end(token: Token, inner: Sequence[Token]) -> Optional[int]:
+    """`Dù nông nghiệp chịu ảnh hưởng của bão nhưng công nghiệp tăng 8,3%`: a fronted concession
+    runs to its `nhưng`."""
+    if token.get("cause").value != "concession":
+        return None
+    return next((t.start for t in inner if t.start > token.start and t.has("contrast")), None)
 
 
 def _starts_unit(search: str, unit: Unit, token: Token) -> bool:

@@ -95,10 +95,13 @@ def entries() -> dict[str, tuple[Reading, ...]]:
     for row in load_table("provinces"):
         for name in (row["name"], row["name_ascii"]):
             _add(found, name, Reading("place", row["code"], aux="0"))
+    provinces = {key for key, readings in found.items() if any(r.kind == "place" for r in readings)}
     for row in load_table("districts"):
         if row["ambiguous"].lower() != "true":
             for prefix in DISTRICT_PREFIXES:
                 _add(found, f"{prefix} {row['name']}", Reading("place", row["province_code"], aux=str(len(prefix) + 1)))
+            if fold(row["name"]) not in provinces:  # `Tiền Hải tăng 16,1%`: a district's own figure
+                _add(found, row["name"], Reading("locality", row["province_code"], aux="0"))
     return {key: tuple(readings) for key, readings in found.items()}
 
 
@@ -140,7 +143,7 @@ _TAIL = re.compile(fold(r"\s*(?:(?:năm|kỳ|quý|tháng|cả năm)\s*)?(?:\d{4}
 _AFTER_PERCENT = re.compile(fold(r"(?:%|phần trăm)\s*(?:so với\s+|so\s+)?$"))
 
 
-CHECKED = frozenset({"place", "national", "product", "division", "sector"})
+CHECKED = frozenset({"place", "locality", "national", "product", "division", "sector"})
 _AS_WRITTEN: dict[tuple[str, str], tuple[Optional[Token], bool]] = {}
 
 
@@ -188,14 +191,12 @@ def scan(original: str, search: str, plain: str) -> Iterator[Token]:
 
 
 def _fits(reading: Reading, original: str, start: int) -> bool:
-    if reading.kind in ("product", "division", "sector") and not original[start].isupper():
-        return True
     """Names must be written as names: capitalised (`Hòa Bình`, not `hòa bình`), and `Việt Nam`
     not inside an organisation's name (`Tập đoàn Điện lực Việt Nam`); a product or branch word
     capitalised after a capitalised word is part of a name (`Nghi Sơn` holds no paint)."""
-    if reading.kind in ("product", "division", "sector") and original[start].isupper():
-        return not _after_capitalised_word(original, start)
-    if reading.kind == "place":
+    if reading.kind in ("product", "division", "sector"):
+        return not original[start].isupper() or not _after_capitalised_word(original, start)
+    if reading.kind in ("place", "locality"):
         at = start + int(reading.aux or 0)
         return at < len(original) and original[at].isupper() and not _LANDMARK.search(original, max(0, start - 14), start)
     if reading.kind == "national" and reading.weight == 1:

@@ -21,11 +21,13 @@ from vnindustry.reader.text import Forms, lower_same_length, search_form
 PHYSICAL_UNITS = frozenset({"tonne", "m3", "kwh", "litre", "m2", "piece", "pair"})
 NAME_TOKEN_KINDS = ("sector", "division", "product", "place", "national", "anaphora", "metric", "home")
 STOP_KINDS = ("verb", "status", "base", "plan", "price", "opener", "cause", "comparison", "contrast", "respectively",
-              "bound", "place", "national", "home", "anaphora", "metric", "nonfact")
+              "bound", "place", "locality", "national", "home", "anaphora", "metric", "nonfact")
 _LEADING = re.compile(search_form(r"^(?:(?:các|những|một số|nhiều|số|sản phẩm|mặt hàng|hàng|như|gồm|bao gồm|là|và|còn|"
                            r"tổng sản lượng|sản lượng|lượng|tổng|toàn bộ|chủ yếu|chủ lực|một|đối với|với)\s+)+"))
 _TRAILING = re.compile(search_form(r"(?:\s+(?:các loại|sản xuất|khai thác|tiêu thụ|thực hiện|chủ yếu|chủ lực|"
-                            r"thành phẩm các loại|cả năm|cả giai đoạn|trong giai đoạn|trong|đạt|của|toàn tỉnh|ước|chỉ|vẫn|cũng|đã|đều))+$"))
+                            r"thành phẩm các loại|cả năm|cả giai đoạn|trong giai đoạn|trong|đạt|của|toàn tỉnh|ước|chỉ|vẫn|cũng|đã|đều|cùng))+$"))
+_TOGETHER = re.compile(search_form(r"\s(?:cùng|đều)$"))
+_AND = re.compile(search_form(r"\s*(?:,|\svà\s)\s*"))
 _GENERIC = re.compile(search_form(r"(?<!\w)(?:các loại|sản phẩm|mặt hàng|chủ yếu|chủ lực)(?!\w)"))
 _FRAME = re.compile(search_form(r"^(?:theo|về|đối với|tại|trong|tính chung|lũy kế|luỹ kế|so với|ngoài ra|bên cạnh|hiện|"
                          r"năm|tháng|quý|riêng|cụ thể|trong đó|đáng chú ý|nhìn chung|nhờ|do|đến|tính đến|tính từ|từ|đầu năm|cuối năm)(?!\w)"))
@@ -57,6 +59,7 @@ class Chunk:
     kind: str  # product | branch | agent | entity
     section: Optional[str] = None
     known: bool = False
+    together: tuple[tuple[str, Optional[str]], ...] = ()  # `thép thanh và phân urê cùng tăng 8,8%`: (name, section) each
 
 
 @dataclass
@@ -68,7 +71,9 @@ class Subject:
     product: Optional[str] = None  # as written, lower case, generic words dropped
     product_section: Optional[str] = None
     product_known: bool = False  # named in the catalogue
+    products: tuple[tuple[str, Optional[str]], ...] = ()  # several products sharing one figure, with their sections
     branch: bool = False  # `ngành X`: a branch, never a product
+    branch_name: Optional[str] = None
     agent: bool = False  # `các doanh nghiệp …`: who made it; the product is named after the quantity
     place: Optional[str] = None
     places: list[str] = field(default_factory=list)  # `các tỉnh A, B và C cùng tăng 6%`: one figure, several places
@@ -96,6 +101,8 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
     # out-of-contract words after the metric make the figure theirs (`giá trị sản xuất … của các doanh
     # nghiệp FDI`); a scope (an industrial park, an ownership sector) does wherever it is named
     subject.not_fact = any(t.has("nonfact") and (t.start > strong or t.get("nonfact").weight == 2) for t in tokens)
+    # a district named alone (`Tiền Hải tăng 16,1%`) is the figure's place: below a province, not a row
+    subject.not_fact = subject.not_fact or any(t.has("locality") and not t.has("place", "national") for t in tokens)
     for token in tokens:
         if token.has("sector", "division", "product", "place", "national", "anaphora", "metric", "home"):
             subject.names.append(token)
@@ -117,11 +124,13 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
     chunk = product_chunk(spans, tokens, forms, periods) if chunk else None
     if chunk is not None:
         subject.branch = chunk.kind == "branch"
+        subject.branch_name = chunk.name if subject.branch else None
         subject.agent = chunk.kind == "agent"
         if chunk.kind == "entity":
             subject.not_fact = True
         if chunk.kind == "product":
             subject.product, subject.product_section, subject.product_known = chunk.name, chunk.section, chunk.known
+            subject.products = chunk.together
     return subject
 
 
@@ -151,8 +160,7 @@ def product_chunk(spans, tokens, forms: Forms, periods=()) -> Optional[Chunk]:
     The region is cut at verbs, status, periods, places and other cue words; candidates that
     open with a frame (`Theo …`, `Về …`, `Trong …`) are skipped; the first one left is the name.
     """
-    region_end = spans[-1][1] if spans else 0
-    stops = sorted([(t.start, t.end) for t in tokens if _stops(t, forms.plain, region_end)] + list(periods))
+    stops = sorted([(t.start, t.end) for t in tokens if _stops(t, forms.plain, _span_end(spans, t.start))] + list(periods))
     for start, end in spans:
         cursor = start
         for stop_start, stop_end in stops + [(end, end)]:
@@ -166,6 +174,22 @@ def product_chunk(spans, tokens, forms: Forms, periods=()) -> Optional[Chunk]:
             if cursor >= end:
                 break
     return None
+
+
+_ACTIVITY = re.compile(search_form(r"^(?:sản xuất|khai thác|chế biến)\s+"))
+
+
+def made_product(branch_name: str) -> Optional[tuple[str, Optional[str]]]:
+    """`khai thác đá xây dựng 2,2 triệu m3`: an activity measured in a physical unit is its product."""
+    activity = _ACTIVITY.match(branch_name)
+    if activity is None:
+        return None
+    name = branch_name[activity.end():].strip()
+    return (name, product_section(fold(name))[0]) if name and _plain_word(name.split()[0]) not in NON_NAME else None
+
+
+def _span_end(spans, position: int) -> int:
+    return next((e for s, e in spans if s <= position < e), position)
 
 
 _NAME_VERBS = frozenset(("index", "times", "level"))
@@ -217,6 +241,7 @@ def _candidate(start: int, end: int, forms: Forms):
             s += leading.end()
             raw = raw[leading.end():]
         trailing = _TRAILING.search(raw)
+        together = bool(trailing and _TOGETHER.search(raw))
         if trailing and fold(raw) not in _catalogue():
             raw = raw[: trailing.start()]
         e = s + len(raw)
@@ -230,7 +255,9 @@ def _candidate(start: int, end: int, forms: Forms):
         section, known = product_section(" ".join(plain[s:e].split()))  # `đá các loại`: B, though `đá` alone is not
         if section is None:
             section, known = product_section(fold(name))
-        return Chunk(name, "product", section, known)
+        parts = [p for p in _AND.split(name) if p] if together and fold(name) not in _catalogue() else []
+        shared = tuple((p, product_section(fold(p))[0]) for p in parts) if len(parts) > 1 else ()
+        return Chunk(name, "product", section, known, shared)
     return None
 
 

@@ -52,6 +52,7 @@ class Period:
     year: Optional[int]
     last_year: Optional[int] = None  # for multi-year spans
     relation: Optional[str] = None  # "this" / "last": relative to the publication date
+    to_date: bool = False  # `lũy kế`, `từ đầu năm đến nay`: January to the month the text is on
 
     def months(self) -> tuple[str, str]:
         assert self.year is not None
@@ -71,6 +72,8 @@ _RULES: list[tuple[re.Pattern, object]] = [
     (_compile(rf"(?:từ đầu năm|lũy kế|luỹ kế|tính đến hết|tính đến cuối|tính đến)(?:\s+{YEAR})?\s*(?:đến|tới)?\s*(?:hết|cuối)?\s*"
               rf"tháng\s*(\d{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?"),
      lambda m: (1, int(m[1]), _y(m[2]))),
+    (_compile(rf"(?:từ đầu năm|lũy kế|luỹ kế)(?:\s+(?:năm\s+)?({YEAR}))?(?:\s*(?:đến|tới) (?:nay|thời điểm (?:này|hiện nay)))?"),
+     lambda m: (1, 12, _y(m[1]), None, "to_date")),
     (_compile(rf"{_N} tháng(?: đầu năm| năm| đầu| của năm)? nay"), lambda m: (1, _count(m[1]), "this")),
     (_compile(rf"qu[ýí]\s+{_QUARTER}(?: của)? năm nay"), lambda m: (3 * _count(m[1]) - 2, 3 * _count(m[1]), "this")),
     (_compile(rf"nửa đầu năm{_YEAR_TAIL}"), lambda m: (1, 6, _y(m[1]))),
@@ -91,7 +94,7 @@ _RULES: list[tuple[re.Pattern, object]] = [
 
 
 _KEYS = [tuple(search_form(k) for k in keys) for keys in (
-    ("giai đoạn",), ("từ đầu năm", "lũy kế", "luỹ kế", "tính đến"), ("năm nay",), ("năm nay",), ("nửa đầu năm",), ("nửa cuối năm",), ("tháng cuối năm",),
+    ("giai đoạn",), ("từ đầu năm", "lũy kế", "luỹ kế", "tính đến"), ("từ đầu năm", "lũy kế", "luỹ kế"), ("năm nay",), ("năm nay",), ("nửa đầu năm",), ("nửa cuối năm",), ("tháng cuối năm",),
     ("quý", "quí"), ("quý", "quí"), ("tháng",), ("tháng",), ("tháng",), ("năm",), ("năm nay",), ("năm",), ("cả năm",),
 )]
 
@@ -120,7 +123,8 @@ def find_periods(search: str) -> list[Period]:
             if last_year is not None and last_year < year:
                 continue
             relative = year if isinstance(year, str) else None
-            found.append(Period(match.start(), match.end(), first, last, None if relative else year, last_year, relative))
+            to_date = len(parts) > 4 and parts[4] == "to_date"
+            found.append(Period(match.start(), match.end(), first, last, None if relative else year, last_year, relative, to_date))
             starts.insert(at, match.start())
             ends.insert(at, match.end())
     return sorted(found, key=lambda p: p.start)
