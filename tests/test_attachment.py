@@ -122,3 +122,14 @@ def test_a_district_named_alone_is_not_a_province_row(read):
     rows = read("Năm 2018, giá trị sản xuất công nghiệp tỉnh Thái Bình tăng 10%; các huyện tăng khá: Tiền Hải tăng 16,1%; "
                 "Kiến Xương tăng 12,2%.")
     assert rows_by(rows, "geo_code", "change_pct", "product") == {("34", 10.0, None)}
+
+
+def test_a_verbless_prior_figure_in_a_bracket_is_last_years(read):
+    rows = read("Tốc độ tăng trưởng khu vực công nghiệp và xây dựng của tỉnh Quảng Trị 9 tháng năm 2023 tăng 7,1% (cùng kỳ 5,5%).")
+    assert rows_by(rows, "period_start", "change_pct") == {("2023-01", 7.1), ("2022-01", 5.5)}
+
+
+def test_a_change_against_an_earlier_rate_is_not_a_figure(read):
+    rows = read("Tính chung 8 tháng năm 2023, IIP tỉnh Bắc Ninh giảm 10,1% so với cùng kỳ năm trước "
+                "(giảm 0,4% so với mức giảm của 7 tháng).")
+    assert rows_by(rows, "change_pct") == {(-10.1,)}

@@ -99,3 +99,15 @@ def test_a_times_figure_in_a_bracket_belongs_to_the_item_before_it(read):
     rows = read("7 tháng năm 2025, sản lượng linh kiện của tỉnh Bắc Giang tăng mạnh: loa 12,5 triệu chiếc (gấp 2,4 lần), "
                 "tai nghe 40 triệu chiếc (tăng 43%).")
     assert {(r["product"], r["change_pct"]) for r in rows} == {("loa", 140.0), ("tai nghe", 43.0)}
+
+
+def test_a_branch_phrase_inside_a_product_name_is_the_product(read):
+    rows = read("6 tháng đầu năm 2018, các sản phẩm chủ yếu của tỉnh Thái Bình tăng khá: quần áo may sẵn tăng 4,4%, "
+                "phụ tùng xe có động cơ tăng 6,5%, thịt đông lạnh tăng 3,3%.")
+    assert {(r["product"], r["metric"], r["division"]) for r in rows} == {
+        ("quần áo may sẵn", "output", None), ("phụ tùng xe có động cơ", "output", None), ("thịt đông lạnh", "output", None)}
+
+
+def test_a_product_name_may_join_two_long_names(read):
+    [r] = read("Quý I/2019, một số sản phẩm của tỉnh Yên Bái giảm so với cùng kỳ: cao lanh và đất sét cao lanh khác giảm 12%.")
+    assert (r["product"], r["sector"], r["change_pct"]) == ("cao lanh và đất sét cao lanh khác", "B", -12.0)

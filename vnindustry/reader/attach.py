@@ -250,7 +250,7 @@ def _among_products(statement: Statement, anchor: Optional[Resolved], context: S
 def _division_is_product(subject) -> bool:
     """`linh kiện điện tử`: one phrase, a product and a branch; the product reading needs its catalogue entry."""
     token = subject.division_token
-    return token is not None and token.has("product")
+    return token is not None and (token.has("product") or subject.division_in_name)
 
 
 def _last_named(statement: Statement, context: SentenceContext) -> Optional[tuple[str, str]]:

@@ -60,6 +60,8 @@ def read_figures(quantities: Sequence[Quantity], units: Sequence[Unit], tokens: 
         trailing = _trailing(tokens, q, plain)
         end = trailing.end if trailing is not None else q.end
         figure = _role(q, unit, before, trailing, end, last, plain, since)
+        if figure is not None and figure.role == "change" and _AGAINST_A_RATE.match(plain, q.end):
+            figure = Figure(q, "other", unit, end=end)  # `giảm 0,4% so với mức giảm của 7 tháng`: a change of a rate
         if figure is None and q.kind == "percent" and last is None and not any(t.has("verb") for t in before):
             figure = _unverbed(q, unit, before, trailing, end, listed)
         if figure is not None:
@@ -75,6 +77,7 @@ def _owner(units: Sequence[Unit], position: int) -> Optional[Unit]:
     return min(holders, key=lambda u: u.end - u.start) if holders else None
 
 
+_AGAINST_A_RATE = re.compile(fold(r"\s*(?:so với|so)\s+(?:mức|tốc độ)\s+(?:tăng|giảm)"))
 _BEFORE_PLAN = re.compile(fold(r"\s*(?:so với|so)?\s*"))
 
 

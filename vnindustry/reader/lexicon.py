@@ -139,7 +139,7 @@ def matcher() -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + _trie_pattern(sorted(entries())) + r")(?!\w)")
 
 
-_TAIL = re.compile(fold(r"\s*(?:(?:năm|kỳ|quý|tháng|cả năm)\s*)?(?:\d{4}|\d{1,2}(?:\s*/\s*\d{4})?|iv|iii|ii|i|trước|ngoái)(?!\w)"))
+_TAIL = re.compile(fold(r"\s*(?:(?:năm|kỳ|quý|tháng|cả năm)\s*)?(?:\d{4}|\d{1,2}(?:\s*/\s*\d{4})?|iv|iii|ii|i|trước|ngoái)(?![\w%]|[.,]\d)"))  # not a figure: `(cùng kỳ 5,5%)`
 _AFTER_PERCENT = re.compile(fold(r"(?:%|phần trăm)\s*(?:so với\s+|so\s+)?$"))
 
 

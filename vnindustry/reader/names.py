@@ -45,8 +45,13 @@ NON_NAME = frozenset(search_form(
     "toàn ngành trong đạt ước lên xuống thêm tăng giảm chậm nhanh đáng kể trở lại đà phục hồi liên năm tháng quý "
     "trước sau đầu cuối chung số lượng riêng nhìn nhiều ít một hai ba tổng cộng khoảng bình quân "
     "của tại ở cho từ đến tới về theo do bởi vì nhờ như thì mà nên rất ra vào lại đây đó kia này ấy chiều "
-    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những khu vực địa bàn ngành lĩnh điểm"
+    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những khu vực địa bàn ngành lĩnh điểm nhóm"
 ).split())
+
+
+def has_name_words(text: str) -> bool:
+    """Whether a stretch of text holds a word that could name something (`phụ tùng` before `xe có động cơ`)."""
+    return any(_plain_word(w) not in NON_NAME for w in _WORD.findall(text))
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ class Subject:
     anaphora: Optional[str] = None  # metric (`chỉ số này`) | sector (`ngành này`)
     not_fact: bool = False
     division_token: Optional[Token] = None
+    division_in_name: bool = False
     names: list[Token] = field(default_factory=list)
 
     @property
@@ -131,6 +137,9 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
         if chunk.kind == "product":
             subject.product, subject.product_section, subject.product_known = chunk.name, chunk.section, chunk.known
             subject.products = chunk.together
+            named = subject.division_token
+            # `phụ tùng xe có động cơ`: a branch's words inside a product's name, not the branch
+            subject.division_in_name = named is not None and not search_form(chunk.name).startswith(forms.search[named.start : named.end])
     return subject
 
 
@@ -250,7 +259,7 @@ def _candidate(start: int, end: int, forms: Forms):
             written[generic.start() + start - s : generic.end() + start - s] = " " * (generic.end() - generic.start())
         name = " ".join("".join(written).split()).strip(" ,")
         words = name.split()
-        if not words or len(words) > 7 or not name[0].isalpha() or all(_plain_word(w) in NON_NAME for w in words):
+        if not words or max(len(part.split()) for part in _AND.split(name)) > 7 or not name[0].isalpha() or all(_plain_word(w) in NON_NAME for w in words):
             return None
         section, known = product_section(" ".join(plain[s:e].split()))  # `đá các loại`: B, though `đá` alone is not
         if section is None:

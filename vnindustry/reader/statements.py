@@ -17,7 +17,7 @@ from typing import Optional, Sequence
 from vnindustry.reader.clauses import Unit, minus
 from vnindustry.reader.figures import Figure
 from vnindustry.reader.lexicon import Token, fold
-from vnindustry.reader.names import NAME_TOKEN_KINDS, Subject, product_chunk, read_subject
+from vnindustry.reader.names import NAME_TOKEN_KINDS, Subject, has_name_words, product_chunk, read_subject
 from vnindustry.reader.periods import Period
 from vnindustry.reader.text import Forms
 
@@ -99,6 +99,15 @@ def group(parts: SentenceParts) -> list[Statement]:
     return statements
 
 
+def _name_before_branch(spans, tokens: list[Token], parts: SentenceParts) -> bool:
+    """A region with no branch, or with words before its branch (`phụ tùng xe có động cơ`), may name a product."""
+    branch = next((t for t in tokens if t.has("sector", "division")), None)
+    if branch is None:
+        return True
+    start = next((s for s, e in spans if s <= branch.start < e), branch.start)
+    return has_name_words(parts.forms.search[start : branch.start])
+
+
 def _spans_tokens(spans, parts: SentenceParts) -> list[Token]:
     found = []
     for s, e in spans:
@@ -136,7 +145,7 @@ def _unit_statements(unit: Unit, figures: list[Figure], parts: SentenceParts, by
         host_spans = _host_spans(unit, parts) if unit.kind in ("bracket", "aside") and current is None else []
         tokens = sorted(_spans_tokens(spans + host_spans, parts) + _bracket_words(extra, parts), key=lambda t: t.start)
         periods = _spans_periods(spans + host_spans, parts)
-        wants_product = figure.quantity.unit is not None or not any(t.has("sector", "division") for t in tokens)
+        wants_product = figure.quantity.unit is not None or _name_before_branch(spans, tokens, parts)
         subject = read_subject(spans + host_spans, tokens, parts.forms, [(p.start, p.end) for p in periods], chunk=wants_product)
         reframed = bool(periods) or any(t.has("opener") for t in tokens)  # `…, tính chung 9 tháng tăng 6,2%`
         if current is None or subject.named or reframed or not current.accepts(figure):
