@@ -133,3 +133,15 @@ def test_a_change_against_an_earlier_rate_is_not_a_figure(read):
     rows = read("Tính chung 8 tháng năm 2023, IIP tỉnh Bắc Ninh giảm 10,1% so với cùng kỳ năm trước "
                 "(giảm 0,4% so với mức giảm của 7 tháng).")
     assert rows_by(rows, "change_pct") == {(-10.1,)}
+
+
+def test_a_comparison_dated_by_its_own_words_is_not_last_years(read):
+    rows = read("Tính chung 7 tháng năm 2017, chỉ số sản xuất toàn ngành công nghiệp cả nước tăng 6,1% so với cùng kỳ năm trước, "
+                "thấp hơn mức tăng 7,0% của cùng kỳ năm 2016 nhưng cao hơn mức tăng 5,8% của 6 tháng đầu năm 2017.")
+    assert rows_by(rows, "change_pct", "period_start", "period_end") == {
+        (6.1, "2017-01", "2017-07"), (7.0, "2016-01", "2016-07"), (5.8, "2017-01", "2017-06")}
+
+
+def test_beating_a_resolution_is_not_a_change(read):
+    rows = read("Năm 2025, tỉnh Hậu Giang phấn đấu giá trị sản xuất công nghiệp đạt hơn 40.000 tỷ đồng, tăng 1,5% so với Nghị quyết.")
+    assert rows_by(rows, "value", "change_pct") == {(40000.0, None)}

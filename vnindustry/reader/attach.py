@@ -302,11 +302,13 @@ def _period(result: Resolved, statement: Statement, anchor, how, context: Senten
     own = [p for p in own if p not in horizon]
     if not own and statement.figures:
         s, e = statement.after
-        own = [p for p in context_periods(context, s, e, statement) if not _horizon(p, context) and not _compared_to(p, context)][:1]
+        covered = [(t.start, t.end) for t in context.tokens if s <= t.start < e and t.has("base", "plan", "price")]
+        own = [p for p in context_periods(context, s, e, statement)
+               if not _horizon(p, context) and not _compared_to(p, context) and not any(a <= p.start < b for a, b in covered)][:1]
     period: Optional[Period] = own[-1] if own else None
     if period is None and horizon and _says_target(statement):
         period = horizon[-1]
-    prior = _prior_period(statement, anchor, context)
+    prior = _prior_period(statement, anchor, context) if period is None else None  # `mức tăng 5,8% của 6 tháng đầu năm nay`
     if prior is not None:
         result.period, result.sources["period"] = prior, "prior"
         return
