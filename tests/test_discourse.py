@@ -86,3 +86,18 @@ def test_after_the_merger_a_former_province_keeps_its_old_code(read):
     rows = read("Tháng 9/2025, chỉ số sản xuất công nghiệp tỉnh Lào Cai tăng 12% so với cùng kỳ, "
                 "trong đó khu vực tỉnh Yên Bái (cũ) tăng 9%.")
     assert by(rows, "geo_code", "geo_name", "change_pct") == {("15", "Lào Cai", 12.0), ("15", "Yên Bái", 9.0)}
+
+
+def test_a_title_ranking_a_province_in_the_country_is_about_that_province(read):
+    rows = read("Năm 2024, tăng trưởng kinh tế của tỉnh Bắc Giang ước đạt 13,85%, tiếp tục đứng đầu cả nước. "
+                "Đây là năm thứ 2 liên tiếp Bắc Giang dẫn đầu.\n\n"
+                "Trong năm 2024, khu vực công nghiệp - xây dựng ước tăng 17,75%.",
+                title="Tỉnh này 2 năm liên tiếp tăng trưởng cao nhất cả nước")
+    assert {(r["geo_code"], r["change_pct"]) for r in rows} == {("24", 17.75)}
+
+
+def test_a_title_ranking_many_provinces_keeps_the_country(read):
+    rows = read("Tính chung 6 tháng đầu năm 2025, chỉ số sản xuất công nghiệp ước tăng 9,2% so với cùng kỳ năm trước.\n\n"
+                "Chỉ số của tỉnh Phú Thọ tăng 45,45%; tỉnh Bắc Giang tăng 30%; tỉnh Hà Nam tăng 20%.",
+                title="Những địa phương nào có chỉ số sản xuất công nghiệp tăng cao nhất cả nước?")
+    assert ("VN", 9.2) in {(r["geo_code"], r["change_pct"]) for r in rows}

@@ -269,11 +269,10 @@ def _subordinates(unit: Unit, search: str, tokens: Sequence[Token], holes) -> li
         kind = "cause" if token.has("cause") else "comparison" if token.has("comparison") else None
         if kind is None:
             continue
-        if kind == "cause" and _starts_unit(search, unit, token):
-            stop = _concession_end(token, inner)
-            if stop is None:
-                continue  # `Do …, IIP tăng 5%`: a fronted cause is rare; keep the sentence readable
-        else:
+        stop = _concession_end(token, inner) if kind == "cause" else None
+        if stop is None and kind == "cause" and _starts_unit(search, unit, token):
+            continue  # `Do …, IIP tăng 5%`: a fronted cause is rare; keep the sentence readable
+        if stop is None:
             stop = _boundary_after(search, token.end, unit.end, tokens, holes)
         clause = Unit(kind, token.start, stop, unit)
         unit.holes.append((token.start, stop))
@@ -283,8 +282,7 @@ def _subordinates(unit: Unit, search: str, tokens: Sequence[Token], holes) -> li
 
 
 def _concession_end(token: Token, inner: Sequence[Token]) -> Optional[int]:
-    """`Dù nông nghiệp chịu ảnh hưởng của bão nhưng công nghiệp tăng 8,3%`: a fronted concession
-    runs to its `nhưng`."""
+    """`Dù nông nghiệp chịu ảnh hưởng của bão nhưng công nghiệp tăng 8,3%`: a concession runs to its `nhưng`."""
     if token.get("cause").value != "concession":
         return None
     return next((t.start for t in inner if t.start > token.start and t.has("contrast")), None)

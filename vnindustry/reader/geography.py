@@ -48,6 +48,7 @@ def _code(token: Token) -> Optional[str]:
 
 
 NATIONAL_SOURCE = 2  # weight of `Tổng cục Thống kê`, `Cục Thống kê (Bộ Tài chính)` in the lexicon
+NATIONAL_RANK = 3  # weight of `cao nhất cả nước`: a ranking among provinces, the country only as its field
 
 
 SOURCE_TAG = re.compile(
@@ -67,11 +68,12 @@ def home_place(title_tokens: Iterable[Token], body_tokens: Iterable[Token], sour
     for a bulletin of the national statistics office whose first place is that office, the
     country (the first place of the sentences that state figures); else the province its body
     names most (districts count for their province)."""
+    title_tokens = list(title_tokens)
     in_title = {c for c in (_code(t) for t in title_tokens) if c}
     provinces = in_title - {"VN"}
     if len(provinces) == 1:
         return provinces.pop()
-    if in_title == {"VN"}:
+    if in_title == {"VN"} and not _ranking_only(title_tokens):
         return "VN"
     in_source = {c for c in (_code(t) for t in source_tokens) if c and c != "VN"}
     if not provinces and len(in_source) == 1:
@@ -85,6 +87,13 @@ def home_place(title_tokens: Iterable[Token], body_tokens: Iterable[Token], sour
         counts[code] += 2
     counts.update(c for c in (_code(t) for t in body_tokens) if c and c != "VN")
     ranked = counts.most_common(2)
+    if in_title == {"VN"}:  # `tỉnh này tăng trưởng cao nhất cả nước`: the province the body keeps naming
+        return ranked[0][0] if ranked and ranked[0][1] >= 2 and ranked[0][1] >= 3 * (sum(counts.values()) - ranked[0][1]) else "VN"
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     return ranked[0][0]
+
+
+def _ranking_only(title_tokens: Iterable[Token]) -> bool:
+    national = [t.get("national") for t in title_tokens if t.get("national")]
+    return bool(national) and all(reading.weight == NATIONAL_RANK for reading in national)

@@ -21,7 +21,7 @@ from vnindustry.reader.text import Forms, lower_same_length, search_form
 PHYSICAL_UNITS = frozenset({"tonne", "m3", "kwh", "litre", "m2", "piece", "pair"})
 NAME_TOKEN_KINDS = ("sector", "division", "product", "place", "national", "anaphora", "metric", "home")
 STOP_KINDS = ("verb", "status", "base", "plan", "price", "opener", "cause", "comparison", "contrast", "respectively",
-              "bound", "place", "locality", "national", "home", "anaphora", "metric", "nonfact")
+              "bound", "place", "locality", "national", "home", "anaphora", "metric", "nonfact", "rank")
 _LEADING = re.compile(search_form(r"^(?:(?:các|những|một số|nhiều|số|sản phẩm|mặt hàng|hàng|như|gồm|bao gồm|là|và|còn|"
                            r"tổng sản lượng|sản lượng|lượng|tổng|toàn bộ|chủ yếu|chủ lực|một|đối với|với)\s+)+"))
 _TRAILING = re.compile(search_form(r"(?:\s+(?:các loại|sản xuất|khai thác|tiêu thụ|thực hiện|chủ yếu|chủ lực|"
