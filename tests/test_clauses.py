@@ -55,3 +55,19 @@ def test_a_contrast_after_a_comma_starts_a_segment():
     units = units_of("Ngành điện tăng 14%, còn ngành chế biến, chế tạo tăng 8%.")
     assert [k for k, _ in units] == ["segment", "segment"]
     assert units[1][1].startswith("còn ngành chế biến")
+
+
+def test_nhu_after_a_verb_opens_a_list_as_a_colon_would():
+    units = units_of("Một số sản phẩm tăng cao so với cùng kỳ năm trước như tivi tăng 36,6%; thép cán tăng 25,2%.")
+    assert [k for k, _ in units] == ["lead", "item", "item"]
+    assert units[1][1] == "tivi tăng 36,6%"
+
+
+def test_nhu_without_a_verb_before_it_or_as_a_comparison_is_not_a_list():
+    assert [k for k, _ in units_of("Các sản phẩm như tivi, tủ lạnh tăng 6%.")] == ["segment"]
+    assert [k for k, _ in units_of("Chỉ số tăng như cùng kỳ năm trước, đạt 6%.")] == ["segment"]
+
+
+def test_a_concession_runs_to_its_but():
+    units = dict(units_of("Năm 2024, dù nông nghiệp bị bão nhưng công nghiệp - xây dựng tăng 17,75%."))
+    assert units["cause"] == "dù nông nghiệp bị bão"

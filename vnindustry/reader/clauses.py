@@ -76,6 +76,10 @@ def parse(start: int, end: int, search: str, tokens: Sequence[Token], figures: S
     top_holes = sorted(_outermost(brackets + asides))
     units: list[Unit] = []
     boundaries = _boundaries(start, end, search, top_holes, tokens)
+    if not any(kind == ":" for _, kind in boundaries):
+        introducer = _list_introducer(start, end, search, tokens, figures, top_holes)
+        if introducer is not None:
+            boundaries = sorted(boundaries + [(introducer, ":")])
     respectively = _respectively(start, end, search, tokens, figures, top_holes, boundaries)
     main = _main_line(start, end, search, boundaries, respectively, tokens)
     units.extend(main)
@@ -169,6 +173,23 @@ def _boundaries(start, end, search, holes, tokens) -> list[tuple[int, str]]:
             if before.endswith(","):
                 found.append((token.start, "contrast"))
     return sorted(found)
+
+
+_SUCH_AS = re.compile(r"(?<!\w)(?<!cũng )như(?= )(?! (?:sau|vậy|thế|trên|cùng kỳ|năm|tháng|quý|kế hoạch|dự kiến)(?!\w))")
+
+
+def _list_introducer(start, end, search, tokens, figures, holes) -> Optional[int]:
+    """`Một số sản phẩm tăng cao so với cùng kỳ như tivi tăng 36,6%; thép cán tăng 25,2%`: a `như`
+    after a verb and before the first figure opens a list, as a colon would."""
+    first_figure = next((s for s, _ in figures if not _in_holes(s, holes)), None)
+    if first_figure is None:
+        return None
+    for match in _SUCH_AS.finditer(search, start, first_figure):
+        if _in_holes(match.start(), holes) or _inside_token(match.start(), tokens):
+            continue
+        if any(t.has("verb") and t.end <= match.start() for t in tokens if t.start >= start):
+            return match.end()
+    return None
 
 
 def _respectively(start, end, search, tokens, figures, holes, boundaries) -> Optional[Unit]:
