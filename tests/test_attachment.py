@@ -145,3 +145,15 @@ def test_a_comparison_dated_by_its_own_words_is_not_last_years(read):
 def test_beating_a_resolution_is_not_a_change(read):
     rows = read("Năm 2025, tỉnh Hậu Giang phấn đấu giá trị sản xuất công nghiệp đạt hơn 40.000 tỷ đồng, tăng 1,5% so với Nghị quyết.")
     assert rows_by(rows, "value", "change_pct") == {(40000.0, None)}
+
+
+def test_a_bracket_inside_a_branch_name_is_part_of_it(read):
+    rows = read("Năm 2023, chỉ số sản xuất một số ngành của tỉnh Bắc Ninh tăng cao: sản xuất sản phẩm từ kim loại đúc sẵn "
+                "(trừ máy móc, thiết bị) tăng 8,3%; sản xuất kim loại tăng 7,6%.")
+    assert rows_by(rows, "division", "change_pct") == {("25", 8.3), ("24", 7.6)}
+
+
+def test_an_item_the_reader_cannot_name_hands_nothing_on(read):
+    rows = read("Năm 2023, giá trị tăng thêm ngành công nghiệp tỉnh Bắc Ninh tăng 5%. Chỉ số sản xuất công nghiệp năm 2023 "
+                "của một số ngành tăng cao: sản xuất dụng cụ câu cá tăng 12%; sản xuất kim loại tăng 7,6%.")
+    assert rows_by(rows, "metric", "division", "change_pct") == {("value_added", None, 5.0), ("iip", "24", 7.6)}

@@ -92,7 +92,8 @@ class SentenceContext:
             if inside:
                 return inside[-1], "host"
             return self._before_unit(unit.parent)
-        earlier = [r for r in self.resolved if r.statement.unit.main and r.statement.unit.index < unit.index]
+        earlier = [r for r in self.resolved if r.statement.unit.main and r.statement.unit.index < unit.index
+                   and r.sources.get("subject") != "unknown"]  # an item the reader could not name hands nothing on
         if earlier:
             how = "list" if unit.kind == "item" else "sentence"
             return earlier[-1], how

@@ -71,7 +71,7 @@ def minus(spans: Sequence[tuple[int, int]], holes: Sequence[tuple[int, int]]) ->
 
 def parse(start: int, end: int, search: str, tokens: Sequence[Token], figures: Sequence[tuple[int, int]]) -> list[Unit]:
     """The units of the sentence search[start:end]; `tokens` and `figures` (spans) are those inside it."""
-    brackets = _brackets(start, end, search)
+    brackets = [b for b in _brackets(start, end, search) if not _inside_token(b[0], tokens)]  # `… đúc sẵn (trừ máy móc, thiết bị)`
     asides = _asides(start, end, search, tokens, brackets)
     top_holes = sorted(_outermost(brackets + asides))
     units: list[Unit] = []
