@@ -101,3 +101,17 @@ def test_a_title_ranking_many_provinces_keeps_the_country(read):
                 "Chỉ số của tỉnh Phú Thọ tăng 45,45%; tỉnh Bắc Giang tăng 30%; tỉnh Hà Nam tăng 20%.",
                 title="Những địa phương nào có chỉ số sản xuất công nghiệp tăng cao nhất cả nước?")
     assert ("VN", 9.2) in {(r["geo_code"], r["change_pct"]) for r in rows}
+
+
+def test_a_bulletin_whose_first_figure_is_the_countrys_is_national_whichever_paper_printed_it(read):
+    rows = read("Báo Sài Gòn Giải Phóng\n\nTheo báo cáo, chỉ số sản xuất công nghiệp tháng 10/2025 của cả nước ước tăng 10,8%.\n\n"
+                "Tính chung 10 tháng năm 2025, chỉ số ước tăng 9,2%.\n\nRiêng tại TPHCM, chỉ số 10 tháng tăng 7,5%.",
+                title="Sản xuất công nghiệp duy trì xu hướng tăng trưởng")
+    assert {(r["geo_code"], r["change_pct"]) for r in rows} == {("VN", 10.8), ("VN", 9.2), ("79", 7.5)}
+
+
+def test_the_national_office_as_a_source_does_not_frame_the_paragraphs_after(read):
+    rows = read("Cục Thống kê, Bộ Tài chính vừa công bố chỉ số sản xuất công nghiệp của Nghệ An 7 tháng năm 2025 tăng 15,8%, "
+                "xếp thứ 6/34 tỉnh, thành phố trong cả nước.\n\nSản phẩm chủ lực đạt sản lượng cao: xi măng 5,3 triệu tấn.",
+                title="Chỉ số sản xuất công nghiệp Nghệ An nằm trong top 6 cả nước")
+    assert {(r["geo_code"], r["metric"]) for r in rows} == {("40", "iip"), ("40", "output")}

@@ -17,7 +17,7 @@ from vnindustry.reader import clauses
 from vnindustry.reader.attach import ArticleFacts, SentenceContext, is_horizon, observations, resolve
 from vnindustry.reader.discourse import Topic, frame_view
 from vnindustry.reader.figures import read_figures
-from vnindustry.reader.geography import home_place, source_spans
+from vnindustry.reader.geography import NATIONAL_SOURCE, home_place, source_spans
 from vnindustry.reader.lexicon import Token, fold, scan
 from vnindustry.reader.numbers import find_quantities
 from vnindustry.reader.periods import find_dateline, find_periods
@@ -47,8 +47,7 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
     headline_end = body.index(title) + len(title) if title and body.lstrip().startswith(title) else 0
     title_tokens = [t for t in tokens if t.end <= headline_end] if headline_end else list(scan(title, search_form(title), toneless(search_form(title))))
     in_sentences = [t for s in sentences for t in _between(tokens, token_starts, s.start, s.end)]
-    stating = [t for s in sentences if _between(quantities, quantity_starts, s.start, s.end)
-               for t in _between(tokens, token_starts, s.start, s.end)]  # where the figures are
+    stating = [t for s in sentences for t in _before_first_figure(s, tokens, token_starts, quantities, quantity_starts)]
     tagged = [t for s, e in source_spans(body) for t in _between(tokens, token_starts, s, e)]
     topic = Topic(home=home_place(title_tokens, in_sentences, tagged, stating))
     found: list[Observation] = []
@@ -62,6 +61,12 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
             continue
         found.extend(_read_sentence(sentence, forms, sentence_tokens, sentence_quantities, sentence_periods, topic, article))
     return _deduplicate(found, headline_end)
+
+
+def _before_first_figure(sentence, tokens, token_starts, quantities, quantity_starts) -> list[Token]:
+    """The words that name the first figure of a sentence (not `… cao hơn mức tăng 2,8% của cả nước`)."""
+    first = next((q for q in _between(quantities, quantity_starts, sentence.start, sentence.end) if q.kind != "bare"), None)
+    return _between(tokens, token_starts, sentence.start, first.start) if first is not None else []
 
 
 def _stated_years(periods, tokens: list[Token], sentences, plain: str) -> list[tuple[int, int, int]]:
@@ -158,6 +163,8 @@ def _fronted_place(resolved, sentence, plain: str, topic: Topic):
             if token.start - sentence.start > _FRONTED_PLACE:
                 return None
             reading = token.get("place") or token.get("national")
+            if reading is not None and reading.kind == "national" and reading.weight == NATIONAL_SOURCE:
+                continue  # `Cục Thống kê, Bộ Tài chính vừa công bố IIP của Nghệ An`: a source, not a frame
             if reading is not None:
                 return reading.value
             if token.get("home"):

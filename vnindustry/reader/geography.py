@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Iterable, Optional
 
 from vnindustry.reference import load_table
-from vnindustry.reader.lexicon import Token
+from vnindustry.reader.lexicon import NATIONAL_RANK, Token
 
 NATIONAL = ("VN", "Việt Nam")
 MERGER_END = "2025-06"
@@ -48,7 +48,6 @@ def _code(token: Token) -> Optional[str]:
 
 
 NATIONAL_SOURCE = 2  # weight of `Tổng cục Thống kê`, `Cục Thống kê (Bộ Tài chính)` in the lexicon
-NATIONAL_RANK = 3  # weight of `cao nhất cả nước`: a ranking among provinces, the country only as its field
 
 
 SOURCE_TAG = re.compile(
@@ -75,11 +74,14 @@ def home_place(title_tokens: Iterable[Token], body_tokens: Iterable[Token], sour
         return provinces.pop()
     if in_title == {"VN"} and not _ranking_only(title_tokens):
         return "VN"
+    body_tokens = list(body_tokens)
+    stating = next((t for t in stating_tokens if _code(t)), None)
+    if not provinces and stating is not None and stating.get("national") and stating.get("national").weight != NATIONAL_RANK:
+        return "VN"  # the first figure is the country's: a national bulletin, whichever paper printed it
     in_source = {c for c in (_code(t) for t in source_tokens) if c and c != "VN"}
     if not provinces and len(in_source) == 1:
         return in_source.pop()
-    body_tokens = list(body_tokens)
-    first = next((t for t in stating_tokens if _code(t)), None) or next((t for t in body_tokens if _code(t)), None)
+    first = stating or next((t for t in body_tokens if _code(t)), None)
     if not provinces and first is not None and first.get("national") and first.get("national").weight == NATIONAL_SOURCE:
         return "VN"
     counts: Counter[str] = Counter()

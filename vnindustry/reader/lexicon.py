@@ -34,6 +34,7 @@ class Reading:
 
 
 TONE_TOLERANT = frozenset({"metric"})
+NATIONAL_RANK = 3  # weight of `cao nhất cả nước`: a ranking among provinces, the country only as its field
 
 
 class Token(NamedTuple):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from vnindustry.reference import load_table, split_list
-from vnindustry.reader.lexicon import Token, fold
+from vnindustry.reader.lexicon import NATIONAL_RANK, Token, fold
 from vnindustry.reader.text import Forms, lower_same_length, search_form
 
 PHYSICAL_UNITS = frozenset({"tonne", "m3", "kwh", "litre", "m2", "piece", "pair"})
@@ -109,13 +109,16 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
     subject.not_fact = any(t.has("nonfact") and (t.start > strong or t.get("nonfact").weight == 2) for t in tokens)
     # a district named alone (`Tiền Hải tăng 16,1%`) is the figure's place: below a province, not a row
     subject.not_fact = subject.not_fact or any(t.has("locality") and not t.has("place", "national") for t in tokens)
+    ranked = False
     for token in tokens:
         if token.has("sector", "division", "product", "place", "national", "anaphora", "metric", "home"):
             subject.names.append(token)
         if token.get("anaphora"):
             subject.anaphora = token.get("anaphora").value
-        if token.get("place") or token.get("national"):
-            subject.place = (token.get("place") or token.get("national")).value
+        if token.get("rank"):
+            ranked = True
+        if token.get("place") or (token.get("national") and not ranked and token.get("national").weight != NATIONAL_RANK):
+            subject.place = (token.get("place") or token.get("national")).value  # not `xếp thứ 6 cả nước`
         if token.get("home") and not subject.place:
             subject.home = True
     subject.places = _coordinated_places(tokens, forms.plain)
