@@ -111,3 +111,16 @@ def test_a_branch_phrase_inside_a_product_name_is_the_product(read):
 def test_a_product_name_may_join_two_long_names(read):
     [r] = read("Quý I/2019, một số sản phẩm của tỉnh Yên Bái giảm so với cùng kỳ: cao lanh và đất sét cao lanh khác giảm 12%.")
     assert (r["product"], r["sector"], r["change_pct"]) == ("cao lanh và đất sét cao lanh khác", "B", -12.0)
+
+
+def test_a_branch_alias_without_a_branch_word_in_a_product_list_names_goods(read):
+    rows = read("Trong tháng 02/2017, các sản phẩm công nghiệp chủ yếu của tỉnh Bình Dương tăng so với cùng kỳ như: "
+                "mạch in khác (+132,9%), giường, tủ, bàn, ghế (+84,7%).")
+    assert {(r["product"], r["division"], r["metric"]) for r in rows} == {
+        ("mạch in khác", None, "output"), ("giường, tủ, bàn, ghế", None, "output")}
+
+
+def test_a_branch_named_with_its_branch_word_stays_a_branch_even_among_products(read):
+    rows = read("Năm 2021, một số sản phẩm của tỉnh Hà Giang tăng như: chế biến gỗ và sản phẩm từ gỗ tăng 58,56%; "
+                "sản xuất giường, tủ, bàn, ghế tăng 10%.")
+    assert {(r["division"], r["metric"]) for r in rows} == {("16", "iip"), ("31", "iip")}

@@ -16,8 +16,8 @@ from vnindustry.reader.clauses import Unit
 from vnindustry.reader.discourse import CONTINUING_OPENERS, Topic
 from vnindustry.reader.figures import Figure
 from vnindustry.reader.geography import geo_for
-from vnindustry.reader.lexicon import fold
-from vnindustry.reader.names import PHYSICAL_UNITS, division_section, made_product
+from vnindustry.reader.lexicon import OFFICIAL_NAME, fold
+from vnindustry.reader.names import PHYSICAL_UNITS, division_section, is_branch_worded, made_product
 from vnindustry.reader.periods import Period
 from vnindustry.reader.statements import Statement
 from vnindustry.reader.text import Sentence
@@ -151,8 +151,10 @@ def _subject(result: Resolved, statement: Statement, anchor, how, context: Sente
         result.division = donor.division if donor else topic.division
         source = "anaphora"
     product_words = subject.product is not None and not subject.branch
+    goods = (subject.product is None and value is None and not contribution and subject.anaphora is None
+             and _product_worded_in_products(subject, statement, anchor, context))
     is_product = False
-    if unit in PHYSICAL_UNITS:
+    if unit in PHYSICAL_UNITS or goods:
         is_product = True
     elif value is None and not contribution and product_words and subject.anaphora is None and subject.metric not in AGGREGATES:
         named_branch = subject.sector is not None or (subject.division is not None and not _division_is_product(subject))
@@ -172,6 +174,8 @@ def _subject(result: Resolved, statement: Statement, anchor, how, context: Sente
         name, section = subject.product, subject.product_section
         if name is None and subject.branch_name and unit in PHYSICAL_UNITS:
             name, section = made_product(subject.branch_name) or (None, None)
+        if name is None and goods:
+            name, section = _as_written(subject.division_token, context), division_section(subject.division)
         if name is None and anchor is not None and anchor.product and anchor.statement.unit is statement.unit:
             name, source = anchor.product, how
         result.product = name
@@ -242,10 +246,45 @@ def _among_products(statement: Statement, anchor: Optional[Resolved], context: S
     speak of products (`Một số sản phẩm tăng như: …`), or the item before it was one."""
     if anchor is not None and anchor.product is not None and anchor.statement.unit.main == statement.unit.main:
         return True
+    previous = next((r for r in reversed(context.resolved) if r.statement.figures), None)
+    if previous is not None and previous.product is not None and previous.statement.unit.kind == statement.unit.kind:
+        return True  # `mạch in (+132,9%), túi xách (+46,2%)`: bracketed figures of a list of products
     texts = [context.plain[s:e] for s, e in statement.spans]
-    if anchor is not None and anchor.statement.unit.kind == "lead":
-        texts += [context.plain[s:e] for s, e in anchor.statement.spans]
+    lead = _lead(context)
+    if lead is not None and _in_list(statement.unit):
+        texts += [context.plain[s:e] for s, e in lead.statement.spans]
     return any(_PRODUCT_WORDS.search(text) for text in texts)
+
+
+def _in_list(unit) -> bool:
+    while unit is not None and not unit.main:
+        unit = unit.parent
+    return unit is not None and unit.kind == "item"
+
+
+def _as_written(token, context: SentenceContext) -> str:
+    start = token.start - context.sentence.start
+    return context.sentence.text[start : start + token.end - token.start].lower()
+
+
+def _product_worded_in_products(subject, statement: Statement, anchor, context: SentenceContext) -> bool:
+    """`giường, tủ, bàn, ghế (+84,7%)` in a list of products: a branch's name without a branch's
+    word (`ngành`, `sản xuất` …) names the goods."""
+    token = subject.division_token
+    if token is None or token.get("division").weight == OFFICIAL_NAME:
+        return False
+    first = next(t for t in statement.tokens if t.get("division"))  # `chế biến gỗ và sản phẩm từ gỗ`: the whole name
+    lead = _lead(context)
+    words = [context.plain[s:e] for s, e in statement.spans + (lead.statement.spans if lead is not None else [])]
+    return (not is_branch_worded(context.search[first.start : first.end]) and not any(_BRANCH_WORDS.search(w) for w in words)
+            and _among_products(statement, anchor, context))
+
+
+_BRANCH_WORDS = re.compile(fold(r"(?<!\w)(?:ngành|lĩnh vực)(?!\w)"))
+
+
+def _lead(context: SentenceContext) -> Optional[Resolved]:
+    return next((r for r in reversed(context.resolved) if r.statement.unit.kind == "lead"), None)
 
 
 def _division_is_product(subject) -> bool:

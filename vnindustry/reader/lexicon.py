@@ -34,6 +34,7 @@ class Reading:
 
 
 TONE_TOLERANT = frozenset({"metric"})
+OFFICIAL_NAME = 1  # weight of a section's or division's name as the classification writes it (not an alias)
 NATIONAL_RANK = 3  # weight of `cao nhất cả nước`: a ranking among provinces, the country only as its field
 
 
@@ -70,8 +71,9 @@ def _add(entries: dict[str, list[Reading]], phrase: str, reading: Reading) -> No
     toned = search_form(phrase.strip())
     key = toneless(toned)
     reading = replace(reading, toned="" if reading.kind in TONE_TOLERANT else toned)
-    if key and reading not in entries.setdefault(key, []):
-        entries[key].append(reading)
+    known = entries.setdefault(key, []) if key else []
+    if key and not any((r.kind, r.value, r.aux, r.toned) == (reading.kind, reading.value, reading.aux, reading.toned) for r in known):
+        known.append(reading)  # the first reading of a name wins (an official name before its alias)
 
 
 @lru_cache(maxsize=None)
@@ -85,9 +87,9 @@ def entries() -> dict[str, tuple[Reading, ...]]:
                 _add(found, variant, reading)
     for table, kind in (("sectors", "sector"), ("vsic_divisions", "division")):
         for row in load_table(table):
-            for phrase in [row["name_vi"], *split_list(row["aliases_vi"])]:
+            for phrase, weight in [(row["name_vi"], OFFICIAL_NAME), *((a, 0) for a in split_list(row["aliases_vi"]))]:
                 for variant in _branch_variants(phrase):
-                    _add(found, variant, Reading(kind, row["code"]))
+                    _add(found, variant, Reading(kind, row["code"], weight))
     for row in load_table("products"):
         for phrase in [row["name_vi"], *split_list(row["aliases"])]:
             _add(found, phrase, Reading("product", row["name_vi"], aux=row["section"]))

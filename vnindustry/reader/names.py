@@ -49,6 +49,11 @@ NON_NAME = frozenset(search_form(
 ).split())
 
 
+def is_branch_worded(text: str) -> bool:
+    """`ngành dệt`, `sản xuất giường, tủ`: words that make a name a branch, not goods."""
+    return _BRANCH.match(text.lstrip(" ,")) is not None
+
+
 def has_name_words(text: str) -> bool:
     """Whether a stretch of text holds a word that could name something (`phụ tùng` before `xe có động cơ`)."""
     return any(_plain_word(w) not in NON_NAME for w in _WORD.findall(text))
