@@ -157,3 +157,21 @@ def test_an_item_the_reader_cannot_name_hands_nothing_on(read):
     rows = read("Năm 2023, giá trị tăng thêm ngành công nghiệp tỉnh Bắc Ninh tăng 5%. Chỉ số sản xuất công nghiệp năm 2023 "
                 "của một số ngành tăng cao: sản xuất dụng cụ câu cá tăng 12%; sản xuất kim loại tăng 7,6%.")
     assert rows_by(rows, "metric", "division", "change_pct") == {("value_added", None, 5.0), ("iip", "24", 7.6)}
+
+
+def test_a_change_missing_its_unit_is_nobody_elses(read):
+    rows = read("Năm 2019, một số sản phẩm của tỉnh Quảng Ngãi tăng khá so với năm 2018 như: bia tăng 4,3%, "
+                "tinh bột mì tăng 39, dăm gỗ tăng 46%.")
+    assert rows_by(rows, "product", "change_pct") == {("bia", 4.3), ("dăm gỗ", 46.0)}
+
+
+def test_a_rate_bracketed_after_an_absolute_change_is_the_values_change(read):
+    [r] = read("Tháng 1/2022, giá trị sản xuất công nghiệp của tỉnh Bắc Ninh đạt 35.870 tỷ đồng, tăng 8.480 tỷ đồng "
+               "(tăng 31%) so với cùng kỳ.")
+    assert (r["value"], r["change_pct"], r["change_base"]) == (35870.0, 31.0, "same_period_last_year")
+
+
+def test_ownership_sectors_are_not_observations(read):
+    rows = read("Tháng 1/2022, giá trị sản xuất công nghiệp của tỉnh Bắc Ninh đạt 35.870 tỷ đồng. Trong đó, khu vực doanh "
+                "nghiệp nhà nước đạt 620 tỷ đồng, tăng 5,7%; khu vực doanh nghiệp ngoài quốc doanh 3.395 tỷ đồng, tăng 13,5%.")
+    assert rows_by(rows, "value") == {(35870.0,)}

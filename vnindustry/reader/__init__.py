@@ -7,6 +7,7 @@ and discourse state (discourse). Every row records how it was attached.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import replace
 from datetime import date, datetime
@@ -35,7 +36,7 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
     sentences = segment(body)
     tokens = list(scan(body, search, plain))
     token_starts = [t.start for t in tokens]
-    quantities = [q for q in find_quantities(search) if q.kind != "bare"]
+    quantities = [q for q in find_quantities(search) if q.kind != "bare" or _CHANGE_VERB_BEFORE.search(plain, max(0, q.start - 12), q.start)]
     quantity_starts = [q.start for q in quantities]
     periods = find_periods(search)
     period_starts = [p.start for p in periods]
@@ -61,6 +62,10 @@ def parse_article(event: Mapping[str, Any]) -> list[Observation]:
             continue
         found.extend(_read_sentence(sentence, forms, sentence_tokens, sentence_quantities, sentence_periods, topic, article))
     return _deduplicate(found, headline_end)
+
+
+# `tinh bột mì tăng 39, dăm gỗ tăng 46%`: a number a change verb governs is a figure, even without its unit
+_CHANGE_VERB_BEFORE = re.compile(fold(r"(?<!\w)(?:tăng|giảm)\s+$"))
 
 
 def _before_first_figure(sentence, tokens, token_starts, quantities, quantity_starts) -> list[Token]:

@@ -24,7 +24,7 @@ _JOIN = re.compile(fold(r"[\s,;]*(?:và|còn)?[\s,;]*"))
 @dataclass
 class Figure:
     quantity: Quantity
-    role: str  # value | change | plan | contribution | share | other
+    role: str  # value | change | plan | contribution | share | delta (an absolute change) | other
     unit: Unit
     change_pct: Optional[float] = None
     base: Optional[str] = None
@@ -49,14 +49,17 @@ def read_figures(quantities: Sequence[Quantity], units: Sequence[Unit], tokens: 
     previous: dict[int, Figure] = {}
     listed: Optional[Figure] = None  # the last change of the main line: `giảm như: A giảm 3%; B 2%`
     for q in quantities:
-        if q.kind == "bare":
-            continue
         unit = _owner(units, q.start)
         if unit is None:
             continue
         last = previous.get(id(unit))
         since = last.end if last is not None else unit.start
         before = [t for t in tokens if since <= t.start and t.end <= q.start and unit.owns(t.start)]
+        if q.kind == "bare":
+            if _changed_by(before, q, plain):  # `tinh bột mì tăng 39, dăm gỗ tăng 46%`: a change without its unit
+                figures.append(Figure(q, "other", unit, end=q.end))
+                previous[id(unit)] = figures[-1]
+            continue
         trailing = _trailing(tokens, q, plain)
         end = trailing.end if trailing is not None else q.end
         figure = _role(q, unit, before, trailing, end, last, plain, since)
@@ -70,6 +73,12 @@ def read_figures(quantities: Sequence[Quantity], units: Sequence[Unit], tokens: 
             if unit.main and figure.role == "change":
                 listed = figure
     return figures
+
+
+def _changed_by(before: Sequence[Token], q: Quantity, plain: str) -> bool:
+    verb = _governing(before, q, plain)
+    reading = verb.get("verb") if verb is not None else None
+    return reading is not None and reading.value in ("up", "down")
 
 
 def _owner(units: Sequence[Unit], position: int) -> Optional[Unit]:
@@ -161,7 +170,9 @@ def _role(q, unit, before, trailing, end, last, plain, since) -> Optional[Figure
         return None
     if q.kind == "amount":
         if direction in ("up", "down", "index", "times"):
-            return Figure(q, "other", unit, end=end)  # an absolute change (`tăng 500 tỷ đồng`) is not in the contract
+            # an absolute change (`tăng 500 tỷ đồng`) is not in the contract; after the value it changes it is
+            # that value's (`đạt 35.870 tỷ đồng, tăng 8.480 tỷ đồng (tăng 31%)`)
+            return Figure(q, "delta" if last is not None and last.role == "value" else "other", unit, end=end)
         return Figure(q, "value", unit, end=q.end if not (trailing and trailing.has("price")) else q.end)
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 from vnindustry.reader.clauses import Unit, minus
@@ -51,6 +51,8 @@ class Statement:
     def accepts(self, figure: Figure) -> bool:
         """Whether a figure fills a free slot of this statement."""
         if figure.role in ("contribution", "other") or any(f.role in ("contribution", "other") for f in self.figures):
+            return False
+        if figure.role == "delta" and self.value() is None:
             return False
         for f in self.figures:
             if f.role == figure.role and (f.role != "change" or f.base == figure.base or figure.base is None):
@@ -238,8 +240,18 @@ def _hang_on_host(unit: Unit, made: list[Statement], parts: SentenceParts, by_un
         directly_after = host is not None and not "".join(parts.plain[s:e] for s, e in gap).strip(" ,")
         if (host is not None and directly_after and not own_names and not statement.periods
                 and statement.subject.product is None and all(host.accepts(f) for f in statement.figures)):
-            host.figures.extend(statement.figures)
+            host.figures.extend(_with_base_after(f, unit, parts) for f in statement.figures)
             made.remove(statement)
+
+
+def _with_base_after(figure: Figure, unit: Unit, parts: SentenceParts) -> Figure:
+    """`tăng 8.480 tỷ đồng (tăng 31%) so với cùng kỳ`: a bracketed change takes the base right after its bracket."""
+    if figure.role != "change" or figure.base is not None:
+        return figure
+    after = next((t for t in parts.tokens if t.start >= unit.end), None)
+    if after is None or not after.get("base") or parts.plain[unit.end : after.start].strip():
+        return figure
+    return replace(figure, base=after.get("base").value)
 
 
 def _frame(unit: Unit, parts: SentenceParts) -> Optional[Statement]:
