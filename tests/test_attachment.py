@@ -175,3 +175,27 @@ def test_ownership_sectors_are_not_observations(read):
     rows = read("Tháng 1/2022, giá trị sản xuất công nghiệp của tỉnh Bắc Ninh đạt 35.870 tỷ đồng. Trong đó, khu vực doanh "
                 "nghiệp nhà nước đạt 620 tỷ đồng, tăng 5,7%; khu vực doanh nghiệp ngoài quốc doanh 3.395 tỷ đồng, tăng 13,5%.")
     assert rows_by(rows, "value") == {(35870.0,)}
+
+
+def test_bracketed_percents_after_list_items_take_the_lists_verb(read):
+    rows = read("Nhiều địa phương có chỉ số sản xuất công nghiệp 2 tháng năm 2025 tăng cao như Trà Vinh (40,5%), "
+                "Bắc Kạn (28,1%) và Hòa Bình (21,4%).")
+    assert rows_by(rows, "geo_code", "change_pct") == {("84", 40.5), ("06", 28.1), ("17", 21.4)}
+
+
+def test_a_base_right_before_a_bracket_dates_the_prior_figure_in_it(read):
+    rows = read("Tính chung 8 tháng năm 2019, chỉ số sản xuất toàn ngành công nghiệp cả nước ước tăng 9,5% so với cùng kỳ năm "
+                "trước. Ðây là mức tăng thấp hơn so cùng kỳ năm 2018 (tăng 10,8%).")
+    assert rows_by(rows, "period_start", "change_pct", "status") == {("2019-01", 9.5, "estimate"), ("2018-01", 10.8, "actual")}
+
+
+def test_a_figure_without_the_excluded_part_is_not_an_observation(read):
+    rows = read("Năm 2019, giá trị sản xuất công nghiệp tỉnh Quảng Ngãi tăng 5%. Nếu không tính sản phẩm lọc hóa dầu thì "
+                "giá trị sản xuất công nghiệp tăng 42,4% so với cùng kỳ năm trước.")
+    assert rows_by(rows, "change_pct") == {(5.0,)}
+
+
+def test_a_single_plants_second_figure_is_the_plants_too(read):
+    rows = read("Năm 2025, tỉnh Gia Lai sản xuất được 186,5 nghìn tấn đường. Riêng một nhà máy đường ở An Khê đã ép khoảng "
+                "1,45 triệu tấn mía, cho ra 162 nghìn tấn đường.")
+    assert rows_by(rows, "value") == {(186500.0,)}

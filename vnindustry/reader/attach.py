@@ -108,8 +108,11 @@ def resolve(statement: Statement, context: SentenceContext) -> Resolved:
     continues = context.opener in CONTINUING_OPENERS
 
     _subject(result, statement, anchor, how, context)
-    if anchor is not None and how in ("unit", "host") and anchor.not_fact and not subject.named:
-        result.not_fact = True  # `xuất khẩu đạt 5 tỷ USD, tăng 18%`: the change is the exports'
+    if anchor is not None and how in ("unit", "host") and anchor.not_fact and (
+            not subject.named or (subject.named_after and anchor.statement.subject.entity)):
+        # `xuất khẩu đạt 5 tỷ USD, tăng 18%`: the change is the exports'; `một nhà máy … ép 1,45 triệu tấn
+        # mía, cho ra 162 nghìn tấn đường`: so is the plant's second figure
+        result.not_fact = True
     if result.not_fact and statement.figures:
         result.measured = "nonfact"
     result.own_metric = subject.metric is not None and subject.metric_weight >= 1 and subject.anaphora is None
@@ -422,8 +425,14 @@ def _unit_tokens(statement: Statement, context: SentenceContext) -> list:
     """Tokens of a statement's own words, and, for a comparison, of its whole clause."""
     if statement.unit.kind == "comparison":
         return [t for t in context.tokens if statement.unit.owns(t.start)]
-    if statement.unit.kind == "bracket":  # not the words before the bracket (`… so với cùng kỳ … (A giảm 2%)`)
-        return [t for t in statement.tokens if statement.unit.start <= t.start < statement.unit.end]
+    if statement.unit.kind == "bracket":  # not the words before the bracket (`… so với cùng kỳ … (A giảm 2%)`) …
+        own = [t for t in statement.tokens if statement.unit.start <= t.start < statement.unit.end]
+        before = next((t for t in reversed(context.tokens) if t.end <= statement.unit.start), None)
+        trailing = {id(f.trailing) for r in context.resolved for f in r.statement.figures if f.trailing is not None}
+        if (before is not None and not context.plain[before.end : statement.unit.start].strip()
+                and id(before) not in trailing):  # … unless they name the bracket's period: `thấp hơn cùng kỳ năm 2018 (tăng 10,8%)`
+            own.insert(0, before)
+        return own
     return statement.tokens
 
 

@@ -66,7 +66,7 @@ def read_figures(quantities: Sequence[Quantity], units: Sequence[Unit], tokens: 
         if figure is not None and figure.role == "change" and _AGAINST_A_RATE.match(plain, q.end):
             figure = Figure(q, "other", unit, end=end)  # `giảm 0,4% so với mức giảm của 7 tháng`: a change of a rate
         if figure is None and q.kind == "percent" and last is None and not any(t.has("verb") for t in before):
-            figure = _unverbed(q, unit, before, trailing, end, listed)
+            figure = _unverbed(q, unit, before, trailing, end, listed) or _bracketed_item(q, unit, tokens, figures, plain)
         if figure is not None:
             figures.append(figure)
             previous[id(unit)] = figure
@@ -198,6 +198,21 @@ def _unverbed(q, unit, before, trailing, end, listed: Optional[Figure]) -> Optio
         direction = listed.direction if listed.direction in ("up", "down") else "up"
         return Figure(q, "change", unit, _signed(direction, q.number), base, end=end, trailing=trailing, direction=direction)
     return None
+
+
+def _bracketed_item(q, unit, tokens: Sequence[Token], figures: Sequence[Figure], plain: str) -> Optional[Figure]:
+    """`nhiều địa phương có chỉ số tăng cao như Trà Vinh (40,5%), Bắc Kạn (28,1%)`: a bare percent in
+    brackets after each item takes the direction of the verb that opened the list, when no figure of
+    the main line stands between."""
+    if unit.kind != "bracket" or plain[unit.start + 1 : q.start].strip() or plain[q.end : unit.end].strip(" )"):
+        return None
+    verb = next((t for t in reversed(tokens) if t.end <= unit.start and t.get("verb")), None)
+    if verb is None or verb.get("verb").value not in ("up", "down"):
+        return None
+    if any(verb.end <= f.start < unit.start and f.unit.kind != "bracket" for f in figures):
+        return None
+    direction = verb.get("verb").value
+    return Figure(q, "change", unit, _signed(direction, q.number), end=q.end, direction=direction)
 
 
 def _growth_subject(before: Sequence[Token], plain: str) -> bool:

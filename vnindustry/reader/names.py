@@ -85,6 +85,8 @@ class Subject:
     branch: bool = False  # `ngành X`: a branch, never a product
     branch_name: Optional[str] = None
     agent: bool = False  # `các doanh nghiệp …`: who made it; the product is named after the quantity
+    entity: bool = False  # `Nhà máy Đạm Cà Mau`, `một nhà máy`: one plant's figure, not a statistic
+    named_after: bool = False  # the name comes only after the quantity (`cho ra 162 nghìn tấn đường`)
     place: Optional[str] = None
     places: list[str] = field(default_factory=list)  # `các tỉnh A, B và C cùng tăng 6%`: one figure, several places
     home: bool = False
@@ -141,7 +143,7 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
         subject.branch_name = chunk.name if subject.branch else None
         subject.agent = chunk.kind == "agent"
         if chunk.kind == "entity":
-            subject.not_fact = True
+            subject.not_fact = subject.entity = True
         if chunk.kind == "product":
             subject.product, subject.product_section, subject.product_known = chunk.name, chunk.section, chunk.known
             subject.products = chunk.together

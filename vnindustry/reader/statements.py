@@ -204,6 +204,7 @@ def _name_after(statement: Statement, figure: Figure, unit: Unit, parts: Sentenc
     if chunk is None or chunk.kind != "product":
         return figure.end
     subject = statement.subject
+    subject.named_after = not subject.names
     subject.product, subject.product_section, subject.product_known = chunk.name, chunk.section, chunk.known
     statement.spans.extend(spans)
     parts.claimed.extend(spans)

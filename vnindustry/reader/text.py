@@ -28,7 +28,8 @@ _SWAPS = {
     **{"u" + y: u + "y" for y, u in zip(_TONED_Y, _TONED_U)},
 }
 _TONE_PAIR = re.compile(f"o[{_TONED_A}{_TONED_E}]|(?<!q)u[{_TONED_Y}]")
-_SPACES = {ord(c): " " for c in "\t\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"}
+_SEARCH_CHARS = {ord(c): " " for c in "\t\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"}
+_SEARCH_CHARS[ord("ð")] = "đ"  # `Ðây` typed with the Icelandic eth (U+00D0), lower case ð: read as đ
 
 
 def lower_same_length(text: str) -> str:
@@ -75,7 +76,7 @@ def unwrap(text: str) -> str:
 
 def search_form(text: str) -> str:
     """Lower-case, one tone placement, plain spaces; same length as `text` (offsets carry over)."""
-    return _TONE_PAIR.sub(lambda m: _SWAPS[m.group(0)], lower_same_length(text).translate(_SPACES))
+    return _TONE_PAIR.sub(lambda m: _SWAPS[m.group(0)], lower_same_length(text).translate(_SEARCH_CHARS))
 
 
 _BOILERPLATE = re.compile(
