@@ -124,3 +124,9 @@ def test_a_branch_named_with_its_branch_word_stays_a_branch_even_among_products(
     rows = read("Năm 2021, một số sản phẩm của tỉnh Hà Giang tăng như: chế biến gỗ và sản phẩm từ gỗ tăng 58,56%; "
                 "sản xuất giường, tủ, bàn, ghế tăng 10%.")
     assert {(r["division"], r["metric"]) for r in rows} == {("16", "iip"), ("31", "iip")}
+
+
+def test_a_change_verb_glued_to_the_name_before_it(read):
+    rows = read("11 tháng năm 2024, sản lượng một số sản phẩm chủ yếu của tỉnh Gia Lai tăng như:Đường tinh chếtăng 3,22%; "
+                "tinh bột sắn tăng 21%.")
+    assert {(r["product"], r["change_pct"]) for r in rows} == {("đường tinh chế", 3.22), ("tinh bột sắn", 21.0)}
