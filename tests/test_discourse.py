@@ -115,3 +115,9 @@ def test_the_national_office_as_a_source_does_not_frame_the_paragraphs_after(rea
                 "xếp thứ 6/34 tỉnh, thành phố trong cả nước.\n\nSản phẩm chủ lực đạt sản lượng cao: xi măng 5,3 triệu tấn.",
                 title="Chỉ số sản xuất công nghiệp Nghệ An nằm trong top 6 cả nước")
     assert {(r["geo_code"], r["metric"]) for r in rows} == {("40", "iip"), ("40", "output")}
+
+
+def test_nganh_nay_after_a_sentence_whose_cause_names_the_branch(read):
+    rows = read("Hai tháng năm 2025, chỉ số sản xuất công nghiệp tỉnh Phú Thọ tăng 45%. Mức tăng mạnh chủ yếu nhờ sự bứt phá "
+                "của ngành công nghiệp chế biến, chế tạo. Chỉ số sản xuất của ngành này tăng tới 48,5%.")
+    assert {(r["sector"], r["change_pct"]) for r in rows} == {("industry", 45.0), ("C", 48.5)}

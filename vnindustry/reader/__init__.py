@@ -134,13 +134,9 @@ def _narrative(sentence, tokens: list[Token], search: str) -> bool:
 
 
 def _remember_named(tokens, topic: Topic) -> None:
-    """The section or branch named last, for `ngành này`, `lĩnh vực này` (not inside a cause)."""
-    cause = None
+    """The section or branch named last, for `ngành này`, `lĩnh vực này`; in a sentence without figures
+    a cause names it too (`… nhờ sự bứt phá của ngành chế biến, chế tạo. Chỉ số của ngành này tăng 48,5%`)."""
     for token in tokens:
-        if token.has("cause", "comparison"):
-            cause = token
-        if cause is not None:
-            continue
         if token.get("sector"):
             topic.remember_named("sector", token.get("sector").value)
         elif token.get("division"):
