@@ -199,3 +199,8 @@ def test_a_single_plants_second_figure_is_the_plants_too(read):
     rows = read("Năm 2025, tỉnh Gia Lai sản xuất được 186,5 nghìn tấn đường. Riêng một nhà máy đường ở An Khê đã ép khoảng "
                 "1,45 triệu tấn mía, cho ra 162 nghìn tấn đường.")
     assert rows_by(rows, "value") == {(186500.0,)}
+
+
+def test_ck_is_short_for_cung_ky(read):
+    [r] = read("Tính chung 9 tháng năm 2022, chỉ số sản xuất công nghiệp tỉnh Thanh Hóa tăng 16,03% CK.")
+    assert r["change_base"] == "same_period_last_year"
