@@ -57,7 +57,7 @@ def peak_rss_mb() -> float:
 
 
 def generated_articles(count: int) -> list[dict]:
-    folders = [REPO_ROOT / "seeds", REPO_ROOT / "tests" / "fixtures" / "dev"]
+    folders = [REPO_ROOT / "seeds", REPO_ROOT / "tests" / "corpus" / "regression" / "articles"]
     events = []
     size_mb = 0.5
     while len(events) < count:

@@ -34,8 +34,28 @@ def published_dir(override: Optional[str] = None) -> Path:
     return Path(override or os.environ.get("VNINDUSTRY_PUBLISH_DIR") or data_dir() / "published").resolve()
 
 
+class SettingsError(ValueError):
+    """Settings that would lose data or cannot work; the message says which and what to change."""
+
+
+def check_paths(warehouse: Optional[Lake] = None, publish: Optional[Path] = None) -> None:
+    """Publishing replaces files in the publish folder: the lake (its catalog file and local data
+    files) and the data folder must not be inside it (or be it)."""
+    warehouse = warehouse or lake()
+    publish = publish or published_dir()
+    paths = [("VNINDUSTRY_DATA_DIR", data_dir())]
+    if warehouse.sqlite_file is not None:
+        paths.append(("the lake's catalog (VNINDUSTRY_CATALOG)", warehouse.sqlite_file))
+    if not warehouse.data_path.startswith("s3://"):
+        paths.append(("the lake's files (VNINDUSTRY_DATA_PATH)", Path(warehouse.data_path)))
+    for name, path in paths:
+        if path == publish or path.is_relative_to(publish):
+            raise SettingsError(f"{name} ({path}) is inside VNINDUSTRY_PUBLISH_DIR ({publish}): publishing the marts "
+                                f"could overwrite it; point VNINDUSTRY_PUBLISH_DIR at a folder of its own")
+
+
 def kafka(bootstrap_servers: Optional[str] = None) -> KafkaSettings:
     bootstrap = bootstrap_servers or configured_bootstrap()
     if not bootstrap:
-        raise RuntimeError("no Kafka cluster: set KAFKA_BOOTSTRAP_SERVERS or run through `vnindustry run`")
+        raise SettingsError("no Kafka cluster: set KAFKA_BOOTSTRAP_SERVERS or run through `vnindustry run`")
     return settings_from_env(bootstrap)

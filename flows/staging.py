@@ -138,6 +138,17 @@ def connect(lake: Lake, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def has_loader_tables(lake: Lake) -> bool:
+    """Whether anything was ever loaded into this lake (without creating a catalog to find out)."""
+    if lake.sqlite_file is not None and not lake.sqlite_file.exists():
+        return False
+    con = lake.connect(read_only=True)
+    try:
+        return _exists(con, "raw_articles")
+    finally:
+        con.close()
+
+
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     existing = {r[0] for r in run(con, "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? "
                                        "AND table_schema = ?", [lakes.ALIAS, SCHEMA])}

@@ -24,6 +24,7 @@ from flows import settings as config
 from flows import staging
 from flows.lake import ALIAS, Lake, current_snapshot
 from flows.publish_marts import publish_marts
+from vnindustry import progress
 from vnindustry.reference import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt"
@@ -87,7 +88,7 @@ def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dic
 
     common = dbt_paths(work_dir)
     with lake_environment(lake, snapshot):
-        result = dbtRunner(manifest=parsed_manifest(common)).invoke(
+        result = dbtRunner(manifest=parsed_manifest(common), callbacks=[progress.dbt_event]).invoke(
             [*args, *common, *(["--vars", json.dumps(variables)] if variables else [])]
         )
     if not result.success:
@@ -198,10 +199,11 @@ def publish(lake: Lake, target: Path) -> dict[str, int]:
 @flow(name="transform")
 def transform_flow(warehouse: Optional[str] = None, publish_dir: Optional[str] = None, full_refresh: bool = False) -> dict:
     """Build the marts in the lake (incrementally when it can), then refresh the Parquet export."""
-    lake = config.lake(warehouse)
+    lake, target = config.lake(warehouse), config.published_dir(publish_dir)
+    config.check_paths(lake, target)
     report = dbt_build(lake, config.work_dir(warehouse), full_refresh)
-    if report.mode != "skipped" or not (config.published_dir(publish_dir) / "current").exists():
-        report.published = publish(lake, config.published_dir(publish_dir))
+    if report.mode != "skipped" or not (target / "current").exists():
+        report.published = publish(lake, target)
     get_run_logger().info("transform: %s build on snapshot %s (%s articles changed) in %.1fs; export %s",
                           report.mode, report.snapshot, report.articles_changed, report.seconds, report.published)
     return report.__dict__
