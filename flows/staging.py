@@ -1,7 +1,10 @@
 """The loader's tables in the lake (schema `ingest`) and the one transaction that writes a batch.
 
 Offsets live with the data: a batch's rows and the next offset of each partition are committed
-together, so a crash between this commit and Kafka's replays nothing twice. DuckLake has no
+together, so a crash between this commit and Kafka's replays nothing twice. Stored offsets are
+keyed by the topic's identity (cluster id, group, topic, and Kafka's topic id): a topic that
+was deleted and created again, or a broker that lost its data, is a new topic whose positions
+start at its beginning; each such reset is recorded in `ingest.topic_resets`. DuckLake has no
 primary keys; every writing transaction updates the one row of `ingest.commit_fence`, so two
 concurrent writers always conflict and one retries on the other's result (serialisable dedupe).
 """
@@ -74,10 +77,11 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.rejected (
     reason VARCHAR NOT NULL,
     payload BLOB,
     headers JSON,
-    rejected_at TIMESTAMPTZ NOT NULL
+    rejected_at TIMESTAMPTZ NOT NULL,
+    topic_id VARCHAR
 );
 -- one row per cluster x group x topic x partition; topic_id is the topic's identity (its Kafka
--- topic id when the cluster reports one) so stored offsets can be keyed by it, not only its name
+-- topic id when the cluster reports one): offsets of a topic that was replaced never apply
 CREATE TABLE IF NOT EXISTS {SCHEMA}.kafka_offsets (
     cluster_id VARCHAR NOT NULL,
     consumer_group VARCHAR NOT NULL,
@@ -87,12 +91,27 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.kafka_offsets (
     next_offset BIGINT NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL
 );
+-- a topic found replaced under its name: what the lake had stored for the old one, and why
+CREATE TABLE IF NOT EXISTS {SCHEMA}.topic_resets (
+    detected_at TIMESTAMPTZ NOT NULL,
+    cluster_id VARCHAR NOT NULL,
+    consumer_group VARCHAR NOT NULL,
+    topic VARCHAR NOT NULL,
+    old_topic_id VARCHAR,
+    new_topic_id VARCHAR,
+    reason VARCHAR NOT NULL,
+    stored_offsets JSON,
+    end_offsets JSON
+);
+"""
+MIGRATIONS = f"""
+ALTER TABLE {SCHEMA}.rejected ADD COLUMN IF NOT EXISTS topic_id VARCHAR;
 """
 FENCE = f"""
 CREATE TABLE {SCHEMA}.commit_fence (writes BIGINT NOT NULL);
 INSERT INTO {SCHEMA}.commit_fence VALUES (0);
 """
-LOADER_TABLES = ("raw_articles", "observations", "rejected", "kafka_offsets")
+LOADER_TABLES = ("raw_articles", "observations", "rejected", "kafka_offsets", "topic_resets")
 
 OBSERVATION_COLUMNS = [
     "observation_id", "article_id", "geo_code", "geo_name", "period_start", "period_end", "sector",
@@ -104,7 +123,10 @@ ARTICLE_COLUMNS = [
     "source", "url", "published_at", "ingested_at", "loaded_at", "parser_version",
 ]
 OFFSET_COLUMNS = ["cluster_id", "consumer_group", "topic", "topic_id", "partition", "next_offset", "updated_at"]
-REJECTED_COLUMNS = ["topic", "partition", "offset", "message_key", "phase", "reason", "payload", "headers", "rejected_at"]
+REJECTED_COLUMNS = ["topic", "partition", "offset", "message_key", "phase", "reason", "payload", "headers", "rejected_at",
+                    "topic_id"]
+RESET_COLUMNS = ["detected_at", "cluster_id", "consumer_group", "topic", "old_topic_id", "new_topic_id", "reason",
+                 "stored_offsets", "end_offsets"]
 
 
 @dataclass
@@ -116,6 +138,25 @@ class Batch:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     next_offsets: dict[tuple[str, int], int] = field(default_factory=dict)
     cluster_id: str = ""
+    topic_id: Optional[str] = None  # Kafka's id of the topic the records were read from
+
+
+class TopicReplaced(RuntimeError):
+    """The batch was read from a topic that has since been found replaced: it is not stored."""
+
+
+@dataclass(frozen=True)
+class TopicReset:
+    """The topic under this name is not the one the lake's offsets were stored for."""
+
+    cluster_id: str
+    group: str
+    topic: str
+    old_topic_id: Optional[str]
+    new_topic_id: Optional[str]
+    reason: str
+    stored: dict[int, int]
+    end: dict[int, int]
 
 
 @dataclass
@@ -152,12 +193,12 @@ def has_loader_tables(lake: Lake) -> bool:
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     existing = {r[0] for r in run(con, "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? "
                                        "AND table_schema = ?", [lakes.ALIAS, SCHEMA])}
-    if existing >= {*LOADER_TABLES, "commit_fence"}:
+    if existing >= {*LOADER_TABLES, "commit_fence"} and _has_column(con, "rejected", "topic_id"):
         return
 
     def create() -> None:
         statements = TABLES + (FENCE if not _exists(con, "commit_fence") else "")
-        transaction(con, lambda: run(con, statements))
+        transaction(con, lambda: run(con, statements + MIGRATIONS))
 
     lakes.with_retries(lambda: in_turn(con, create), "create the ingest tables")
 
@@ -165,6 +206,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return bool(run(con, "SELECT 1 FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? "
                          "AND table_name = ?", [lakes.ALIAS, SCHEMA, table]))
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(run(con, "SELECT 1 FROM information_schema.columns WHERE table_catalog = ? AND table_schema = ? "
+                         "AND table_name = ? AND column_name = ?", [lakes.ALIAS, SCHEMA, table, column]))
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: Optional[list] = None) -> list[tuple]:
@@ -229,8 +275,12 @@ def store_batch(con: duckdb.DuckDBPyConnection, batch: Batch, group: str) -> Sto
     stored (offset below its stored next offset) and articles already stored (same id) are left
     out, so replays, duplicates and a late writer that lost its partitions add nothing."""
     def work() -> StoreResult:
-        stored = {(batch_topic, p): o for batch_topic in {t for t, _ in batch.next_offsets}
-                  for p, o in stored_offsets(con, batch.cluster_id, group, batch_topic).items()}
+        topics = {t for t, _ in batch.next_offsets}
+        for batch_topic in topics:
+            if batch.topic_id is not None and batch.topic_id in replaced_topic_ids(con, batch.cluster_id, group, batch_topic):
+                raise TopicReplaced(f"topic {batch_topic!r} (id {batch.topic_id}) was replaced; its batch is not stored")
+        stored = {(batch_topic, p): o for batch_topic in topics
+                  for p, o in stored_offsets(con, batch.cluster_id, group, batch_topic, batch.topic_id).items()}
 
         def new(row: dict[str, Any]) -> bool:
             return row["offset"] >= stored.get((row["topic"], row["partition"]), -1)
@@ -250,7 +300,8 @@ def store_batch(con: duckdb.DuckDBPyConnection, batch: Batch, group: str) -> Sto
         observations = _insert(
             con, "observations", [o for o in batch.observations if o["article_id"] in fresh_ids], OBSERVATION_COLUMNS
         )
-        rejected = _insert(con, "rejected", _unseen_rejects(con, [r for r in batch.rejected if new(r)]), REJECTED_COLUMNS)
+        rejects = [{**r, "topic_id": batch.topic_id} for r in batch.rejected if new(r)]
+        rejected = _insert(con, "rejected", _unseen_rejects(con, rejects), REJECTED_COLUMNS)
         _store_offsets(con, batch, group, stored)
         return StoreResult(articles, observations, rejected)
 
@@ -262,8 +313,9 @@ def store_batch(con: duckdb.DuckDBPyConnection, batch: Batch, group: str) -> Sto
 def _unseen_rejects(con: duckdb.DuckDBPyConnection, rejects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not rejects:
         return []
-    keys = [f"{r['topic']}/{r['partition']}/{r['offset']}" for r in rejects]
-    seen = {r[0] for r in run(con, f"SELECT topic || '/' || \"partition\" || '/' || \"offset\" FROM {SCHEMA}.rejected "
+    keys = [f"{r['topic']}/{r['topic_id'] or ''}/{r['partition']}/{r['offset']}" for r in rejects]
+    seen = {r[0] for r in run(con, f"SELECT topic || '/' || coalesce(topic_id, '') || '/' || \"partition\" || '/' || \"offset\" "
+                                   f"FROM {SCHEMA}.rejected "
                                    "WHERE \"offset\" BETWEEN ? AND ?", [min(r["offset"] for r in rejects), max(r["offset"] for r in rejects)])}
     out, taken = [], set(seen)
     for key, reject in zip(keys, rejects):
@@ -277,7 +329,7 @@ def _store_offsets(con: duckdb.DuckDBPyConnection, batch: Batch, group: str, sto
     if not batch.next_offsets:
         return
     rows = [
-        {"cluster_id": batch.cluster_id, "consumer_group": group, "topic": topic, "topic_id": None, "partition": partition,
+        {"cluster_id": batch.cluster_id, "consumer_group": group, "topic": topic, "topic_id": batch.topic_id, "partition": partition,
          "next_offset": max(offset, stored.get((topic, partition), 0)), "updated_at": now()}
         for (topic, partition), offset in batch.next_offsets.items()
     ]
@@ -287,15 +339,68 @@ def _store_offsets(con: duckdb.DuckDBPyConnection, batch: Batch, group: str, sto
     _insert(con, "kafka_offsets", rows, OFFSET_COLUMNS)
 
 
-def stored_offsets(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, topic: str) -> dict[int, int]:
-    """Where the lake says each partition's next record is, for this cluster only."""
+def stored_offsets(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, topic: str,
+                   topic_id: Optional[str] = None) -> dict[int, int]:
+    """Where the lake says each partition's next record is, for this cluster and this topic (rows
+    stored before topic ids were recorded count for any id until the next batch records it)."""
     rows = run(
         con,
         f'SELECT "partition", max(next_offset) FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? AND consumer_group = ? '
-        'AND topic = ? GROUP BY 1',
-        [cluster_id, group, topic],
+        'AND topic = ? AND (topic_id IS NULL OR ?::VARCHAR IS NULL OR topic_id = ?) GROUP BY 1',
+        [cluster_id, group, topic, topic_id, topic_id],
     )
     return {partition: offset for partition, offset in rows}
+
+
+def replaced_topic_ids(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, topic: str) -> set[str]:
+    return {r[0] for r in run(con, f"SELECT DISTINCT old_topic_id FROM {SCHEMA}.topic_resets WHERE cluster_id = ? "
+                                   "AND consumer_group = ? AND topic = ? AND old_topic_id IS NOT NULL", [cluster_id, group, topic])}
+
+
+def find_topic_reset(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, topic: str, topic_id: Optional[str],
+                     end: dict[int, int]) -> Optional[TopicReset]:
+    """Is the topic under this name still the one the stored offsets belong to? Kafka's topic id
+    says so when the broker reports one; rows without an id (or a broker without ids) fall back
+    to a stored offset above the partition's end offset, which only a topic that restarted has."""
+    rows = run(con, f'SELECT "partition", next_offset, topic_id FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? '
+                    'AND consumer_group = ? AND topic = ?', [cluster_id, group, topic])
+    if not rows:
+        return None
+    stored = {partition: offset for partition, offset, _ in rows}
+    old_ids = {row_id for _, _, row_id in rows if row_id is not None}
+    if topic_id is not None and old_ids - {topic_id}:
+        return TopicReset(cluster_id, group, topic, sorted(old_ids - {topic_id})[0], topic_id,
+                          "the topic id changed: the topic was deleted and created again, or the broker lost its data",
+                          stored, end)
+    if topic_id is not None and all(row_id is not None for _, _, row_id in rows):
+        return None  # the same topic: its id says so (end offsets listed by some brokers run short)
+    beyond = {p: o for p, o in stored.items() if p in end and o > end[p]}
+    if beyond:
+        return TopicReset(cluster_id, group, topic, next(iter(old_ids), None), topic_id,
+                          "stored offsets are above the topic's end offsets: the topic restarted from offset 0", stored, end)
+    return None
+
+
+def record_topic_reset(con: duckdb.DuckDBPyConnection, reset: TopicReset) -> bool:
+    """Record the reset and drop the old topic's offsets, in one transaction; False when another
+    worker of the group recorded it first (its offsets are already gone)."""
+    def work() -> bool:
+        still = run(con, f'SELECT count(*) FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? AND consumer_group = ? '
+                         'AND topic = ? AND (topic_id IS NULL OR ?::VARCHAR IS NULL OR topic_id <> ?)',
+                    [reset.cluster_id, reset.group, reset.topic, reset.new_topic_id, reset.new_topic_id])[0][0]
+        if not still:
+            return False
+        _insert(con, "topic_resets", [{
+            "detected_at": now(), "cluster_id": reset.cluster_id, "consumer_group": reset.group, "topic": reset.topic,
+            "old_topic_id": reset.old_topic_id, "new_topic_id": reset.new_topic_id, "reason": reset.reason,
+            "stored_offsets": json.dumps({str(p): o for p, o in sorted(reset.stored.items())}),
+            "end_offsets": json.dumps({str(p): o for p, o in sorted(reset.end.items())}),
+        }], RESET_COLUMNS)
+        run(con, f"DELETE FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? AND consumer_group = ? AND topic = ?",
+            [reset.cluster_id, reset.group, reset.topic])
+        return True
+
+    return write(con, work, "record a topic reset")[0]
 
 
 def forget_other_offsets(con: duckdb.DuckDBPyConnection, prefix: str, current: str) -> None:

@@ -46,7 +46,7 @@ def test_a_failed_transaction_leaves_nothing(lake_dir, monkeypatch):
     monkeypatch.setattr(staging, "_insert", fail_on_rejected)
     with pytest.raises(RuntimeError):
         staging.store_batch(con, batch, "g")
-    assert staging.counts(con) == {"raw_articles": 0, "observations": 0, "rejected": 0, "kafka_offsets": 0}
+    assert staging.counts(con) == {"raw_articles": 0, "observations": 0, "rejected": 0, "kafka_offsets": 0, "topic_resets": 0}
 
 
 def test_two_writers_at_once_each_store_their_batch_exactly_once(lake_dir):
@@ -113,5 +113,5 @@ def test_processes_starting_together_on_a_new_lake_all_open_it(lake_dir):
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, [r[1][-1500:] for r in results]
     con = staging.connect(Lake.of(lake_dir))
-    assert staging.counts(con) == {"raw_articles": 0, "observations": 0, "rejected": 0, "kafka_offsets": 0}
+    assert staging.counts(con) == {"raw_articles": 0, "observations": 0, "rejected": 0, "kafka_offsets": 0, "topic_resets": 0}
     assert staging.run(con, "select count(*) from ingest.commit_fence")[0][0] >= 1

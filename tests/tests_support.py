@@ -148,3 +148,29 @@ class PostgresServer:
 
     def stop(self) -> None:
         self._as_postgres(f"{self.bindir}/pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "stop")
+
+
+PROVINCES = ("Hà Nam", "Bắc Ninh", "Thái Bình", "Nam Định", "Ninh Bình")
+
+
+def synthetic_articles(first: int, count: int, tag: str = "", published_at: str = "2021-01-05") -> list[dict]:
+    """Distinct short articles, two facts each (an IIP change and a production value), about five
+    provinces in 2020: articles i and i+5 compete for the same province-year row."""
+    from vnindustry.events import build_event
+
+    return [build_event(f"Tin {tag}{i}", f"Năm 2020, chỉ số sản xuất công nghiệp (IIP) tỉnh {PROVINCES[i % 5]} tăng "
+                                         f"{1 + i / 10:.1f}%. Giá trị sản xuất công nghiệp ước đạt {1000 + i} tỷ đồng.",
+                        published_at=published_at)
+            for i in range(first, first + count)]
+
+
+def lake_counts(warehouse) -> dict:
+    """Articles, facts and topic resets in a lake folder, read as BI reads it."""
+    from flows.lake import Lake
+
+    con = Lake.of(warehouse).connect(read_only=True)
+    try:
+        return {table: con.execute(f"select count(*) from ingest.{table}").fetchall()[0][0]
+                for table in ("raw_articles", "observations", "topic_resets")}
+    finally:
+        con.close()

@@ -359,7 +359,7 @@ def _print_counts(counts: dict, json_output: bool, summary) -> None:
     if json_output:
         sys.stdout.write(json.dumps(counts) + "\n")
     else:
-        out.print(summary(counts), markup=False, highlight=False)
+        out.print(summary(counts), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
