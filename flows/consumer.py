@@ -25,6 +25,7 @@ from flows.staging import Batch, StoreResult, TopicReplaced, TopicReset
 from producers.broker import EMBEDDED_CLUSTER_PREFIX
 from producers.connection import TopicIdentity, wait_for_cluster
 from producers.kafka_settings import KafkaSettings
+from vnindustry import progress
 
 
 log = logging.getLogger(__name__)
@@ -111,10 +112,12 @@ class TopicPositions:
         if reset is None:
             return None
         recorded = staging.record_topic_reset(self.con, reset)
-        log.error("TOPIC RESET on %r (group %s): %s; stored offsets %s, end offsets %s, topic id %s -> %s. Reading the "
-                  "new topic from its beginning (article ids make replays harmless)%s.", topic, group, reset.reason,
-                  reset.stored, reset.end or "-", reset.old_topic_id, reset.new_topic_id,
-                  "; recorded in ingest.topic_resets" if recorded else "; another worker already recorded it")
+        message = (f"TOPIC RESET on {topic!r} (group {group}): {reset.reason}; stored offsets {reset.stored}, end offsets "
+                   f"{reset.end or '-'}, topic id {reset.old_topic_id} -> {reset.new_topic_id}. Reading the new topic from its "
+                   f"beginning (article ids make replays harmless); "
+                   + ("recorded in ingest.topic_resets" if recorded else "another worker already recorded it"))
+        log.error(message)
+        progress.emit(progress.ALERT, message)
         return reset
 
     def due(self) -> bool:

@@ -24,6 +24,7 @@ from flows import settings as config
 from flows import staging
 from flows.lake import ALIAS, Lake, current_snapshot
 from flows.publish_marts import publish_marts
+from flows.published_set import check_no_loss
 from vnindustry import progress
 from vnindustry.reference import REPO_ROOT
 
@@ -197,10 +198,14 @@ def publish(lake: Lake, target: Path) -> dict[str, int]:
 
 
 @flow(name="transform")
-def transform_flow(warehouse: Optional[str] = None, publish_dir: Optional[str] = None, full_refresh: bool = False) -> dict:
-    """Build the marts in the lake (incrementally when it can), then refresh the Parquet export."""
+def transform_flow(warehouse: Optional[str] = None, publish_dir: Optional[str] = None, full_refresh: bool = False,
+                   force: bool = False) -> dict:
+    """Build the marts in the lake (incrementally when it can), then refresh the Parquet export;
+    refused, before anything changes, when the lake lacks articles of the last published set."""
     lake, target = config.lake(warehouse), config.published_dir(publish_dir)
     config.check_paths(lake, target)
+    if not force:
+        check_no_loss(lake, target)
     report = dbt_build(lake, config.work_dir(warehouse), full_refresh)
     if report.mode != "skipped" or not (target / "current").exists():
         report.published = publish(lake, target)

@@ -23,6 +23,7 @@ from flows import settings as config
 from flows.lake import Lake
 from flows.maintenance import maintain
 from flows.publish_marts import publish_marts
+from flows.published_set import check_no_loss
 from flows.transform import BuildReport, build
 from producers.kafka_settings import KafkaSettings
 
@@ -59,6 +60,7 @@ class Refresher(threading.Thread):
 
     def refresh(self) -> None:
         try:
+            check_no_loss(self.lake, self.publish_dir)
             report = build(self.lake, self.work_dir)
         except Exception:  # a failed build changes nothing that the next one does not redo
             self.report.build_errors += 1

@@ -115,3 +115,92 @@ def test_a_topic_restarted_at_offset_0_is_read_from_its_beginning_and_recorded(t
     assert ("end offsets" if fault == "no topic id from the broker" else "topic id changed") in reason
     print(f"{fault}: 60 of 60 loaded; after the reset 15 of 15 (rc 0, reset recorded: {reason!r}), then 60 of 60; "
           f"{counts['raw_articles']} articles, {counts['observations']} facts")
+
+
+def test_a_broker_restarted_under_a_running_follower_loses_and_commits_nothing(tmp_path):
+    """Before: 500 of 600 lost in 5 of 5 tries, skipped positions committed. After: every article."""
+    warehouse, port = tmp_path / "data" / "lake", free_port()
+    before, after = synthetic_articles(0, 60, "f"), synthetic_articles(100, 90, "g")
+    env = {**os.environ, "VNINDUSTRY_DATA_DIR": str(tmp_path / "data"), "VNINDUSTRY_PUBLISH_DIR": str(tmp_path / "published")}
+    with pinned_broker(port) as (bootstrap, settings):
+        follower = subprocess.Popen([CLI, "ingest", "--follow", "--batch-size", "20"], cwd=REPO, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, text=True, env={**env, "KAFKA_BOOTSTRAP_SERVERS": bootstrap},
+                                    start_new_session=True)
+        try:
+            assert publish(before, settings).sent == 60
+            wait_for(lambda: loaded(warehouse) == 60, "the follower loads the first 60 articles")
+        except BaseException:
+            follower.kill()
+            raise
+    try:
+        with pinned_broker(port) as (bootstrap, settings):  # restarted empty, same address and cluster id
+            assert publish(after, settings).sent == 90
+            wait_for(lambda: loaded(warehouse) == 150, "the follower loads the 90 articles of the restarted broker")
+            follower.send_signal(signal.SIGTERM)
+            assert follower.wait(timeout=120) == 143  # stopped by SIGTERM, committed batches kept
+            stored = stored_next_offsets(warehouse)
+            again = run_consumer(settings, warehouse)  # a later batch ingest: nothing skipped, nothing left
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+    assert "TOPIC RESET on 'articles'" in follower.stderr.read()  # loud, even without --verbose
+    counts = lake_counts(warehouse)
+    assert counts == {"raw_articles": 150, "observations": 300, "topic_resets": 1}
+    assert sum(stored.values()) == 90 and (again.records, again.articles) == (0, 0)
+    print(f"broker restarted under ingest --follow: 60 of 60, then 90 of 90 loaded; stored offsets {stored} "
+          f"(the new topic's end); follower rc 143 on SIGTERM; a later batch ingest reads 0 records")
+
+
+def loaded(warehouse: Path) -> int:
+    try:
+        return lake_counts(warehouse)["raw_articles"]
+    except Exception:  # not created yet
+        return 0
+
+
+def wait_for(condition, what: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out: {what}"
+        time.sleep(0.5)
+
+
+def published_facts(tmp_path: Path) -> int:
+    import duckdb
+
+    return duckdb.sql(f"select count(*) from '{tmp_path / 'published' / 'current' / 'fct_observations.parquet'}'").fetchall()[0][0]
+
+
+def test_a_lost_warehouse_replays_from_the_earliest_offset_and_never_publishes_fewer_facts(tmp_path):
+    """Before: 0 of 500 loaded (rc 0), then 0 facts published over the good 4,260. After: the
+    replay loads every article; a smaller set is refused (exit 5) unless --force."""
+    warehouse, port = tmp_path / "data" / "lake", free_port()
+    with pinned_broker(port) as (bootstrap, settings):
+        assert publish(synthetic_articles(0, 40, "w"), settings).sent == 40
+        assert run_consumer(settings, warehouse, batch_size=9).articles == 40  # Kafka commits reach the end
+        built = cli(tmp_path, bootstrap, "transform")
+        assert built.returncode == 0, built.stderr[-3000:]
+        assert published_facts(tmp_path) == 80
+
+        shutil.rmtree(warehouse)  # the warehouse is lost; Kafka and the published export are not
+        replayed = cli(tmp_path, bootstrap, "ingest", "--json")
+        assert replayed.returncode == 0, replayed.stderr[-3000:]
+        assert json.loads(replayed.stdout)["articles"] == 40  # 40 of 40 from the earliest offset, not 0 of 40
+        rebuilt = cli(tmp_path, bootstrap, "transform", "--json")
+        assert rebuilt.returncode == 0, rebuilt.stderr[-3000:]
+        assert published_facts(tmp_path) == 80
+
+    shutil.rmtree(warehouse)  # lost again, and this time Kafka no longer holds the old events
+    with pinned_broker(port) as (bootstrap, settings):
+        assert publish(synthetic_articles(100, 10, "x"), settings).sent == 10
+        assert run_consumer(settings, warehouse).articles == 10
+        refused = cli(tmp_path, bootstrap, "transform")
+        assert refused.returncode == 5
+        assert refused.stderr.strip().splitlines()[-1].startswith(
+            "vnindustry: error: refusing to publish: 80 of the 80 published facts (40 articles) are not in the warehouse")
+        assert published_facts(tmp_path) == 80  # the published set is untouched
+        forced = cli(tmp_path, bootstrap, "transform", "--force")
+        assert forced.returncode == 0, forced.stderr[-3000:]
+        assert published_facts(tmp_path) == 20
+    print("lost warehouse: replay 40 of 40 (rc 0), 80 facts published again; with the events gone: transform rc 5, "
+          "80 facts kept; --force rc 0, 20 facts")

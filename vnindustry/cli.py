@@ -365,6 +365,7 @@ def _print_counts(counts: dict, json_output: bool, summary) -> None:
 @app.command()
 def transform(
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild every mart, reload seeds, run every test."),
+    force: bool = typer.Option(False, "--force", help="Publish even when the warehouse lacks articles of the last published set."),
     json_output: bool = typer.Option(False, "--json", help="Print the build's report as JSON on stdout."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
@@ -374,7 +375,7 @@ def transform(
     from flows.transform import transform_flow
 
     with ProgressLines(console).stage("transform flow: dbt build in the lake + Parquet export…"):
-        report = transform_flow(full_refresh=full_refresh)
+        report = transform_flow(full_refresh=full_refresh, force=force)
     _print_counts(report, json_output, _transform_summary)
 
 

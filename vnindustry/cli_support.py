@@ -81,6 +81,7 @@ KNOWN_FAILURES = {
     ("flows.staging", "WarehouseBusy"): ExitCode.STEP_FAILED,
     ("flows.transform", "DbtFailed"): ExitCode.STEP_FAILED,
     ("flows.consumer", "IngestStalled"): ExitCode.STEP_FAILED,
+    ("flows.published_set", "WouldLoseFacts"): ExitCode.STEP_FAILED,
 }
 ADVICE = {
     "WarehouseBusy": "another vnindustry process is writing; wait for it or stop it, then run again",
@@ -213,17 +214,23 @@ class ProgressLines:
         if self.interactive:
             with self.out.status(title) as status:
                 self.status = status
-                with progress.listening(lambda _stage, message: self.show(message)):
+                with progress.listening(self.hear):
                     yield self.show
             self.status = None
         else:
             self.out.print(title, markup=False, highlight=False, soft_wrap=True)
             self.last_line = time.monotonic()
-            with progress.listening(lambda _stage, message: self.show(message)):
+            with progress.listening(self.hear):
                 yield self.show
             if self.pending:
                 self.out.print(f"  {self.pending}", markup=False, highlight=False, soft_wrap=True)
                 self.pending = None
+
+    def hear(self, stage: str, message: str) -> None:
+        if stage == progress.ALERT:
+            self.out.print(f"vnindustry: warning: {one_line(message, 2000)}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            self.show(message)
 
     def show(self, message: str) -> None:
         if self.status is not None:
