@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
 
 from flows import settings as config
@@ -44,6 +45,18 @@ CREATE TABLE IF NOT EXISTS transform.builds (
 """
 
 
+FRESHNESS = """
+CREATE SCHEMA IF NOT EXISTS transform;
+CREATE TABLE IF NOT EXISTS transform.source_freshness (
+    source VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    max_loaded_at TIMESTAMPTZ,
+    age_s DOUBLE,
+    checked_at TIMESTAMPTZ NOT NULL
+);
+"""
+
+
 class DbtFailed(RuntimeError):
     pass
 
@@ -56,6 +69,7 @@ class BuildReport:
     articles_changed: Optional[int] = None
     seconds: float = 0.0
     published: dict[str, int] = field(default_factory=dict)
+    freshness: list[dict] = field(default_factory=list)
 
 
 def project_hash() -> str:
@@ -83,15 +97,20 @@ def lake_environment(lake: Lake, snapshot: Optional[int] = None):
                 os.environ[key] = value
 
 
-def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dict] = None, snapshot: Optional[int] = None) -> None:
-    """dbt in-process (one build at a time: dbtRunner is not safe to call concurrently)."""
+def invoke_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dict] = None, snapshot: Optional[int] = None):
+    """dbt in-process (one call at a time: dbtRunner is not safe to call concurrently)."""
     from dbt.cli.main import dbtRunner
 
     common = dbt_paths(work_dir)
     with lake_environment(lake, snapshot):
-        result = dbtRunner(manifest=parsed_manifest(common), callbacks=[progress.dbt_event]).invoke(
+        return dbtRunner(manifest=parsed_manifest(common), callbacks=[progress.dbt_event]).invoke(
             [*args, *common, *(["--vars", json.dumps(variables)] if variables else [])]
         )
+
+
+def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dict] = None, snapshot: Optional[int] = None) -> None:
+    """dbt in-process; a failure raises DbtFailed with the failing nodes."""
+    result = invoke_dbt(args, lake, work_dir, variables, snapshot)
     if not result.success:
         failures = []
         for node in getattr(result.result, "results", None) or []:
@@ -187,6 +206,37 @@ def build(lake: Lake, work_dir: Path, full_refresh: bool = False) -> BuildReport
         con.close()
 
 
+def source_freshness(lake: Lake, work_dir: Path) -> list[dict]:
+    """`dbt source freshness` (thresholds in dbt/models/staging/_ingest__sources.yml), recorded in
+    transform.source_freshness for `vnindustry status`. Stale sources are reported, not raised:
+    the build itself succeeded."""
+    result = invoke_dbt(["source", "freshness", "--quiet"], lake, work_dir)
+    rows = []
+    for node in getattr(result.result, "results", None) or []:
+        loaded_at = getattr(node, "max_loaded_at", None)
+        rows.append({"source": f"{node.node.source_name}.{node.node.name}", "status": str(node.status),
+                     "max_loaded_at": loaded_at.isoformat() if loaded_at else None, "age_s": getattr(node, "age", None)})
+    if not rows and not result.success:
+        raise DbtFailed(f"dbt source freshness failed: {result.exception}")
+    con = staging.connect(lake)
+    try:
+        def record() -> None:
+            staging.run(con, "DELETE FROM transform.source_freshness")
+            for row in rows:
+                staging.run(con, "INSERT INTO transform.source_freshness VALUES (?, ?, ?, ?, now())",
+                            [row["source"], row["status"], row["max_loaded_at"], row["age_s"]])
+
+        staging.write(con, lambda: (staging.run(con, FRESHNESS), record()), "record source freshness")
+    finally:
+        con.close()
+    return rows
+
+
+@task(name="dbt-source-freshness", cache_policy=NONE)
+def check_freshness(lake: Lake, work_dir: Path) -> list[dict]:
+    return source_freshness(lake, work_dir)
+
+
 @task(name="dbt-build", cache_policy=NONE)
 def dbt_build(lake: Lake, work_dir: Path, full_refresh: bool) -> BuildReport:
     return build(lake, work_dir, full_refresh)
@@ -209,6 +259,25 @@ def transform_flow(warehouse: Optional[str] = None, publish_dir: Optional[str] =
     report = dbt_build(lake, config.work_dir(warehouse), full_refresh)
     if report.mode != "skipped" or not (target / "current").exists():
         report.published = publish(lake, target)
+    report.freshness = check_freshness(lake, config.work_dir(warehouse))
     get_run_logger().info("transform: %s build on snapshot %s (%s articles changed) in %.1fs; export %s",
                           report.mode, report.snapshot, report.articles_changed, report.seconds, report.published)
+    publish_artifacts(report)
     return report.__dict__
+
+
+def publish_artifacts(report: BuildReport) -> None:
+    """For the Prefect UI: the export's rows per mart and the sources' freshness, and a summary."""
+    rows = [{"table": table, "rows": count} for table, count in report.published.items()]
+    create_table_artifact(rows or [{"table": "(export unchanged)", "rows": None}], key="transform-marts",
+                          description="Rows per mart in the Parquet export of this run")
+    create_table_artifact(report.freshness, key="transform-source-freshness", description="dbt source freshness after the build")
+    stale = [f"`{row['source']}` ({row['status']})" for row in report.freshness if row["status"] != "pass"]
+    create_markdown_artifact(
+        f"## transform: {report.mode} build\n\n"
+        f"- snapshot read: **{report.snapshot}**" + (f" (since {report.since})" if report.since is not None else "") + "\n"
+        f"- articles changed: **{report.articles_changed if report.articles_changed is not None else 'all'}**\n"
+        f"- seconds: {report.seconds:.1f}\n"
+        f"- export: {', '.join(f'{t} {n}' for t, n in report.published.items()) or 'unchanged'}\n"
+        f"- source freshness: {', '.join(stale) if stale else 'every source passes'}\n",
+        key="transform-summary", description="What this transform run did")

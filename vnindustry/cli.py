@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from vnindustry import __version__
-from vnindustry.cli_support import Cli, InputRefused, ProgressLines, StepFailed, UsageProblem
+from vnindustry.cli_support import Cli, CliError, ExitCode, InputRefused, ProgressLines, StepFailed, UsageProblem, one_line
 
 app = typer.Typer(help="Vietnamese provincial industry news -> Kafka -> Prefect -> DuckDB -> dbt marts.",
                   no_args_is_help=True, cls=Cli, pretty_exceptions_enable=False)
@@ -481,6 +481,51 @@ def worker(
         worker_flow.serve(name="vnindustry-worker", parameters=parameters)
         return
     console.print(worker_flow(**parameters), markup=False, highlight=False)
+
+
+@app.command()
+def status(
+    json_output: bool = typer.Option(False, "--json", help="Print the status as JSON on stdout."),
+    max_lag: int = typer.Option(0, "--max-lag", min=0, help="Records a partition may lag before the status is stale."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Lag per partition, last batch, rows per table, rejects, topic resets, marts built at, source
+    freshness. Exit 0 healthy, 6 stale, 4 Kafka unreachable, 5 no warehouse (for cron and monitors)."""
+    from flows import settings as config
+    from flows.status import gather
+    from producers.kafka_settings import configured_bootstrap, settings_from_env
+
+    _require_warehouse()
+    bootstrap = configured_bootstrap()
+    report = gather(config.lake(), settings_from_env(bootstrap) if bootstrap else None, max_lag)
+    if json_output:
+        sys.stdout.write(json.dumps(report.as_dict(), default=str) + "\n")
+    else:
+        _print_status(report)
+    if report.problems:
+        raise CliError("stale: " + "; ".join(report.problems), ExitCode.STALE)
+
+
+def _print_status(report) -> None:
+    def table(title: str, rows: list[dict]) -> None:
+        if rows:
+            shown = Table(*rows[0].keys(), title=title, title_justify="left")
+            for row in rows:
+                shown.add_row(*("-" if v is None else str(v) for v in row.values()))
+            out.print(shown)
+
+    out.print(f"warehouse: {report.warehouse}", markup=False, highlight=False, soft_wrap=True)
+    out.print(f"kafka: {report.kafka}", markup=False, highlight=False, soft_wrap=True)
+    table("lag per partition (end offset - next offset stored with the data)", report.partitions)
+    out.print(f"last batch: {report.last_batch_at or 'never'}; marts built: {report.marts_built_at or 'never'} "
+              f"{report.marts_build or ''}; articles loaded since: {report.articles_after_build}", markup=False, highlight=False,
+              soft_wrap=True)
+    table("rows", [{"table": name, "rows": rows} for name, rows in report.rows.items()])
+    table("rejects by phase", [{**r, "latest_reason": one_line(r["latest_reason"], 100)} for r in report.rejects])
+    table("topic resets (latest)", report.topic_resets)
+    table("source freshness (last dbt source freshness)", report.source_freshness)
+    out.print("healthy" if not report.problems else "stale: " + "; ".join(report.problems), markup=False, highlight=False,
+              soft_wrap=True)
 
 
 @app.command()

@@ -36,6 +36,7 @@ class ExitCode(IntEnum):
     INPUT_REFUSED = 3  # some or all input refused (each with its reason); the rest was done
     UNAVAILABLE = 4  # Kafka unreachable, broker port taken: a service could not be reached or started
     STEP_FAILED = 5  # a pipeline step could not run or failed (no warehouse yet, warehouse busy, dbt, stall)
+    STALE = 6  # `status`: lag above the limit, marts older than the loaded data, or a source past its freshness
     INTERRUPTED = 130  # Ctrl-C (SIGINT)
     TERMINATED = 143  # SIGTERM (SIGHUP gives 129)
 
