@@ -1,8 +1,9 @@
 """The Parquet export of the marts, for tools that read files (BI reads the lake itself).
 
 Each export is a new generation folder, written in full, then `current` (a symbolic link) is
-switched to it with one rename: a reader sees the old generation or the new, never half. Each
-start removes what an interrupted export left and every generation but the current one.
+switched to it with one rename: a reader that resolves `current` once sees the old generation or
+the new, never half. Each start (and each switch) removes what an interrupted export left and
+every generation but the current one and the one before it.
 """
 from __future__ import annotations
 
@@ -17,16 +18,21 @@ from flows.staging import run
 MART_SCHEMA = "marts"
 GENERATIONS = "generations"
 CURRENT = "current"
+COMPLETE = "COMPLETE"  # written into a generation once every mart is in it, before the switch
 
 
 def clean_leftovers(target: Path) -> None:
-    """Drop half-written generations and pointer temporaries, and every generation the
-    `current` link does not point to (readers of an older one had a whole export's time)."""
+    """Drop half-written generations (no COMPLETE marker: an interrupted export) and pointer
+    temporaries, and every complete generation but the current one and the one before it (a
+    reader that resolved `current` just before a switch has a whole export's time to finish)."""
     current = (target / CURRENT).resolve() if (target / CURRENT).is_symlink() else None
     for link in target.glob(f".{CURRENT}.*"):
         link.unlink(missing_ok=True)
+    complete = sorted((g for g in (target / GENERATIONS).glob("*") if (g / COMPLETE).exists()),
+                      key=lambda g: (g / COMPLETE).stat().st_mtime)
+    previous = [g for g in complete if g.resolve() != current][-1:]
     for generation in (target / GENERATIONS).glob("*"):
-        if generation.resolve() != current:
+        if generation.resolve() != current and generation not in previous:
             shutil.rmtree(generation, ignore_errors=True)
 
 
@@ -54,9 +60,11 @@ def publish_marts(lake: Lake, target: Path) -> dict[str, int]:
         run(con, "COMMIT")
     finally:
         con.close()
+    (generation / COMPLETE).touch()
     pointer = target / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
     os.symlink(Path(GENERATIONS) / generation.name, pointer)
     os.replace(pointer, target / CURRENT)
+    clean_leftovers(target)
     return counts
 
 
