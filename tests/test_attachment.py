@@ -204,3 +204,15 @@ def test_a_single_plants_second_figure_is_the_plants_too(read):
 def test_ck_is_short_for_cung_ky(read):
     [r] = read("Tính chung 9 tháng năm 2022, chỉ số sản xuất công nghiệp tỉnh Thanh Hóa tăng 16,03% CK.")
     assert r["change_base"] == "same_period_last_year"
+
+
+def test_a_period_after_hon_is_compared_with_not_the_figures(read):
+    [r] = read("Sản xuất công nghiệp cả nước quý IV/2023 tăng trưởng tích cực hơn quý III/2023, tốc độ tăng giá trị tăng thêm "
+               "ước đạt 6,86% so với cùng kỳ năm trước.")
+    assert (r["period_start"], r["period_end"], r["change_pct"]) == ("2023-10", "2023-12", 6.86)
+
+
+def test_growth_recorded_with_an_adverb_and_a_bound(read):
+    [r] = read("Tháng 1/2026, hoạt động sản xuất công nghiệp tỉnh Quảng Ngãi đã ghi nhận mức tăng trưởng khá, khoảng 11,3% "
+               "so với cùng kỳ năm 2025.")
+    assert (r["change_pct"], r["bound"], r["metric"]) == (11.3, "about", "iip")

@@ -121,3 +121,10 @@ def test_nganh_nay_after_a_sentence_whose_cause_names_the_branch(read):
     rows = read("Hai tháng năm 2025, chỉ số sản xuất công nghiệp tỉnh Phú Thọ tăng 45%. Mức tăng mạnh chủ yếu nhờ sự bứt phá "
                 "của ngành công nghiệp chế biến, chế tạo. Chỉ số sản xuất của ngành này tăng tới 48,5%.")
     assert {(r["sector"], r["change_pct"]) for r in rows} == {("industry", 45.0), ("C", 48.5)}
+
+
+def test_a_sentence_announcing_products_makes_the_next_list_products(read):
+    rows = read("Trong 6 tháng đầu năm 2022, một số sản phẩm công nghiệp chủ lực của thành phố Hải Phòng tăng cao so với cùng "
+                "kỳ năm trước. Trong đó, cấu kiện nhà kim loại tăng 182,37%; máy thu hình tăng 149,32%.")
+    assert {(r["product"], r["metric"], r["change_base"]) for r in rows} == {
+        ("cấu kiện nhà kim loại", "output", "same_period_last_year"), ("máy thu hình", "output", "same_period_last_year")}

@@ -130,3 +130,10 @@ def test_a_change_verb_glued_to_the_name_before_it(read):
     rows = read("11 tháng năm 2024, sản lượng một số sản phẩm chủ yếu của tỉnh Gia Lai tăng như:Đường tinh chếtăng 3,22%; "
                 "tinh bột sắn tăng 21%.")
     assert {(r["product"], r["change_pct"]) for r in rows} == {("đường tinh chế", 3.22), ("tinh bột sắn", 21.0)}
+
+
+def test_an_industry_word_inside_a_product_name_is_an_adjective(read):
+    rows = read("4 tháng đầu năm 2025, một số sản phẩm của tỉnh Hải Dương tăng như: máy văn phòng khác tăng 61,2%; "
+                "máy khâu công nghiệp tăng 56,5%.")
+    assert {(r["product"], r["metric"], r["sector"]) for r in rows} == {
+        ("máy văn phòng khác", "output", "C"), ("máy khâu công nghiệp", "output", "C")}

@@ -147,6 +147,10 @@ def _subject(result: Resolved, statement: Statement, anchor, how, context: Sente
     unit = value.quantity.unit if value is not None else None
     inherited_metric = anchor.measured if anchor is not None and anchor.measured else topic.metric
     source = "own"
+    if not statement.figures and subject.metric is None and subject.product is None and _speaks_of_products(statement, context):
+        result.metric = result.measured = "output"  # `một số sản phẩm chủ lực tăng cao.`: the products follow
+        result.sources["subject"] = source
+        return
     if subject.anaphora == "metric":
         donor = anchor if anchor is not None and anchor.metric else None
         result.metric = donor.metric if donor else topic.metric
@@ -252,11 +256,13 @@ def _among_products(statement: Statement, anchor: Optional[Resolved], context: S
     previous = next((r for r in reversed(context.resolved) if r.statement.figures), None)
     if previous is not None and previous.product is not None and previous.statement.unit.kind == statement.unit.kind:
         return True  # `mạch in (+132,9%), túi xách (+46,2%)`: bracketed figures of a list of products
-    texts = [context.plain[s:e] for s, e in statement.spans]
     lead = _lead(context)
-    if lead is not None and _in_list(statement.unit):
-        texts += [context.plain[s:e] for s, e in lead.statement.spans]
-    return any(_PRODUCT_WORDS.search(text) for text in texts)
+    return _speaks_of_products(statement, context) or (
+        lead is not None and _in_list(statement.unit) and _speaks_of_products(lead.statement, context))
+
+
+def _speaks_of_products(statement: Statement, context: SentenceContext) -> bool:
+    return any(_PRODUCT_WORDS.search(context.plain, s, e) for s, e in statement.spans)
 
 
 def _in_list(unit) -> bool:
@@ -320,11 +326,12 @@ def _dating(statement: Statement, context: SentenceContext) -> list[Period]:
     return periods
 
 
-_COMPARED_TO = re.compile(fold(r"(?<!\w)so(?: với)?\s+$"))
+_COMPARED_TO = re.compile(fold(r"(?<!\w)(?:so(?: với)?|hơn)\s+$"))
 
 
 def _compared_to(period: Period, context: SentenceContext) -> bool:
-    """`so với 9 tháng đầu năm 2015`: a period right after `so (với)` is a base, whatever its words."""
+    """`so với 9 tháng đầu năm 2015`, `tích cực hơn quý III/2023`: a period right after `so (với)` or
+    `hơn` is a base, whatever its words."""
     return _COMPARED_TO.search(context.plain, max(0, period.start - 10), period.start) is not None
 
 

@@ -98,7 +98,8 @@ def frame_view(resolved, plain: str):
     list, its status, base, price basis and place. Narrative words (`hơn hẳn năm 2018`, `dự kiến
     đi vào hoạt động`, `công suất`) tell it nothing."""
     statement = resolved.statement
-    names_metric = resolved.own_metric and not statement.subject.not_fact and statement.subject.metric_weight >= 2
+    names_metric = (resolved.own_metric and not statement.subject.not_fact and statement.subject.metric_weight >= 2) or (
+        resolved.metric == "output" and statement.subject.metric is None)  # `Một số sản phẩm chủ lực tăng cao.`
     lead = statement.unit.kind == "lead"
     speaks = names_metric or lead
     fronted = resolved.sources.get("period") == "own" and any(

@@ -45,7 +45,8 @@ NON_NAME = frozenset(search_form(
     "toàn ngành trong đạt ước lên xuống thêm tăng giảm chậm nhanh đáng kể trở lại đà phục hồi liên năm tháng quý "
     "trước sau đầu cuối chung số lượng riêng nhìn nhiều ít một hai ba tổng cộng khoảng bình quân "
     "của tại ở cho từ đến tới về theo do bởi vì nhờ như thì mà nên rất ra vào lại đây đó kia này ấy chiều "
-    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những khu vực địa bàn ngành lĩnh điểm nhóm"
+    "ngược mức tiếp thời gian qua vừa hết trong ngoài trên dưới giữa cả toàn các những khu vực địa bàn ngành lĩnh điểm nhóm "
+    "hoạt động"
 ).split())
 
 
@@ -147,10 +148,20 @@ def read_subject(spans: Sequence[tuple[int, int]], tokens: Sequence[Token], form
         if chunk.kind == "product":
             subject.product, subject.product_section, subject.product_known = chunk.name, chunk.section, chunk.known
             subject.products = chunk.together
-            named = subject.division_token
-            # `phụ tùng xe có động cơ`: a branch's words inside a product's name, not the branch
-            subject.division_in_name = named is not None and not search_form(chunk.name).startswith(forms.search[named.start : named.end])
+            # `phụ tùng xe có động cơ`, `máy khâu công nghiệp`: a branch's words inside a product's name, not the branch
+            inside = whats and not whats[-1].has("metric") and _inside_name(chunk, whats[-1], forms)
+            subject.division_in_name = bool(inside and subject.division_token is not None)
+            if inside and subject.sector is not None:
+                subject.sector = None
     return subject
+
+
+def _inside_name(chunk: Chunk, token: Token, forms: Forms) -> bool:
+    """Whether the branch token sits inside the product name after words that name something."""
+    written = forms.search[token.start : token.end]
+    name = search_form(chunk.name)
+    at = name.find(written)
+    return at > 0 and has_name_words(name[:at])
 
 
 _PLACE_GLUE = re.compile(r"\s*(?:,|;|và|va)\s*")
