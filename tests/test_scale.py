@@ -60,7 +60,9 @@ def test_three_ingest_workers_a_transform_and_a_reader_at_once(lake_dir, tmp_pat
             workers.append(subprocess.Popen([CLI, "ingest", "--follow", "--batch-size", "3"], cwd=REPO,
                                             env={**env, "PREFECT_HOME": str(home),
                                                  "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"},
-                                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True))
+                                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+                                            # Ctrl-C stops a worker even when this runs from a shell's background job
+                                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)))
         errors, stop = [], threading.Event()
 
         def keep_building():
