@@ -77,7 +77,6 @@ def process_records(records: Iterable[Record], parse: Optional[Callable[[dict], 
                 "offset": record.offset,
                 "message_key": key,
                 "headers": headers_json(record.headers),
-                "event": record.value.decode("utf-8"),
                 "loaded_at": loaded_at,
                 "parser_version": PARSER_VERSION,
             }

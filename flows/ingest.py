@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Optional
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 
 from flows import consumer as loop
 from flows import settings as config
@@ -37,7 +39,7 @@ def ingest_flow(
 ) -> dict:
     """Consume article events in batches; store rows and offsets in one transaction; then commit."""
     settings = config.kafka(bootstrap_servers)
-    path = config.warehouse_path(warehouse)
+    lake = config.lake(warehouse)
     logger = get_run_logger()
 
     def report_batch(report: loop.IngestReport) -> None:
@@ -47,7 +49,26 @@ def ingest_flow(
                                 f"articles, {report.observations:,} new facts, {report.rejected:,} rejected")
 
     report = loop.run_consumer(
-        settings, path, batch_size=batch_size, follow=follow,
-        process=parse_batch, dead_letter=dead_letter, store=store, on_batch=report_batch,
+        settings, lake, batch_size=batch_size, follow=follow,
+        # quote(): Prefect would otherwise walk and copy every record and row passed to a task
+        process=lambda records: parse_batch(quote(records)),
+        dead_letter=lambda producer, kafka, batch: dead_letter(quote(producer), kafka, quote(batch)),
+        store=lambda con, batch, group: store(quote(con), quote(batch), group),
+        on_batch=report_batch,
     )
+    publish_artifacts(report)
     return report.__dict__
+
+
+def publish_artifacts(report: loop.IngestReport) -> None:
+    """For the Prefect UI: this run's counts as a table, and a summary that calls out resets."""
+    counts = {k: v for k, v in report.__dict__.items() if k != "partitions"}
+    create_table_artifact([{"count": name, "value": value} for name, value in counts.items()], key="ingest-counts",
+                          description="What this ingest run read and stored")
+    create_markdown_artifact(
+        f"## ingest: {report.articles} new articles\n\n"
+        f"- {report.records} records in {report.batches} batches from partitions {report.partitions or '-'}\n"
+        f"- {report.articles} new articles, {report.observations} new facts, {report.rejected} rejected (see `ingest.rejected`)\n"
+        + (f"- **{report.topic_resets} topic reset(s)**: the topic was replaced and read again from its beginning "
+           f"(`ingest.topic_resets`)\n" if report.topic_resets else ""),
+        key="ingest-summary", description="What this ingest run did")

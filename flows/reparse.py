@@ -1,15 +1,17 @@
 """Re-read stored articles with the current reader: improving the reader never needs the
-broker to still hold old events. Each article's facts are swapped in one transaction."""
+broker to still hold old events. Facts are swapped article by article, a chunk per transaction."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from flows import staging
 from flows.batch import observation_rows
+from flows.lake import Lake
 from vnindustry.contract import PARSER_VERSION
 from vnindustry.reader import parse_article
+
+EVENT_FIELDS = ("article_id", "title", "body", "source", "url", "published_at", "ingested_at")
+CHUNK = 200
 
 
 @dataclass
@@ -21,30 +23,35 @@ class ReparseReport:
     failed: int = 0
 
 
-def reparse(warehouse: Path, force: bool = False) -> ReparseReport:
+def reparse(lake: Lake, force: bool = False) -> ReparseReport:
     report = ReparseReport()
-    con = staging.connect(warehouse)
+    con = staging.connect(lake)
     try:
-        rows = staging.run(
+        report.articles_seen = staging.run(con, f"SELECT count(*) FROM {staging.SCHEMA}.raw_articles")[0][0]
+        stale = [r[0] for r in staging.run(
             con,
-            f"SELECT article_id, event, parser_version FROM {staging.SCHEMA}.raw_articles ORDER BY article_id",
-        )
-        for article_id, event, version in rows:
-            report.articles_seen += 1
-            if version == PARSER_VERSION and not force:
+            f"SELECT article_id FROM {staging.SCHEMA}.raw_articles WHERE ? OR parser_version <> ? ORDER BY article_id",
+            [force, PARSER_VERSION],
+        )]
+        for start in range(0, len(stale), CHUNK):
+            ids = stale[start:start + CHUNK]
+            columns = ", ".join(EVENT_FIELDS)
+            events = staging.run(con, f"SELECT {columns} FROM {staging.SCHEMA}.raw_articles "
+                                      "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id", [ids])
+            facts = {}
+            for row in events:
+                event = dict(zip(EVENT_FIELDS, row))
+                try:
+                    facts[event["article_id"]] = observation_rows(parse_article(event))
+                except Exception:  # keep the old facts of an article the new reader cannot read
+                    report.failed += 1
+            if not facts:
                 continue
-            try:
-                observations = parse_article(json.loads(event))
-            except Exception:  # keep the old facts of an article the new reader cannot read
-                report.failed += 1
-                continue
-            before = staging.run(
-                con, f"SELECT count(*) FROM {staging.SCHEMA}.observations WHERE article_id = ?", [article_id]
+            report.facts_before += staging.run(
+                con, f"SELECT count(*) FROM {staging.SCHEMA}.observations WHERE article_id IN (SELECT unnest(?))", [list(facts)]
             )[0][0]
-            after = staging.replace_facts(con, article_id, observation_rows(observations), PARSER_VERSION)
-            report.articles_reparsed += 1
-            report.facts_before += before
-            report.facts_after += after
+            report.facts_after += staging.replace_facts(con, facts, PARSER_VERSION)
+            report.articles_reparsed += len(facts)
     finally:
         con.close()
     return report

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
+from flows.lake import Lake
 from producers.kafka_settings import KafkaSettings, configured_bootstrap, settings_from_env
 from vnindustry.reference import REPO_ROOT
 
@@ -13,13 +14,23 @@ def data_dir() -> Path:
     return Path(os.environ.get("VNINDUSTRY_DATA_DIR", REPO_ROOT / "data")).resolve()
 
 
-def warehouse_path(override: Optional[str] = None) -> Path:
-    """The loader's and dbt's DuckDB file (one writer at a time)."""
-    return Path(override or os.environ.get("VNINDUSTRY_WAREHOUSE") or data_dir() / "warehouse.duckdb").resolve()
+def lake_dir(override: Optional[str] = None) -> Path:
+    return Path(override).resolve() if override else data_dir() / "lake"
+
+
+def lake(override: Optional[str] = None) -> Lake:
+    """The warehouse: a DuckLake whose defaults (SQLite catalog, Parquet files) live in
+    `override` or $VNINDUSTRY_DATA_DIR/lake; VNINDUSTRY_CATALOG / VNINDUSTRY_DATA_PATH scale it out."""
+    return Lake.from_env(lake_dir(override))
+
+
+def work_dir(override: Optional[str] = None) -> Path:
+    """dbt's target and logs: beside the lake folder."""
+    return lake_dir(override).parent
 
 
 def published_dir(override: Optional[str] = None) -> Path:
-    """Where the read-only copy for BI (marts.duckdb + Parquet) is published."""
+    """Where the Parquet export of the marts is published for tools that read files."""
     return Path(override or os.environ.get("VNINDUSTRY_PUBLISH_DIR") or data_dir() / "published").resolve()
 
 
@@ -27,11 +38,17 @@ class SettingsError(ValueError):
     """Settings that would lose data or cannot work; the message says which and what to change."""
 
 
-def check_paths(warehouse: Optional[Path] = None, publish: Optional[Path] = None) -> None:
-    """Publishing replaces files in the publish folder: the warehouse and the data folder must
-    not be inside it (or be it)."""
+def check_paths(warehouse: Optional[Lake] = None, publish: Optional[Path] = None) -> None:
+    """Publishing replaces files in the publish folder: the lake (its catalog file and local data
+    files) and the data folder must not be inside it (or be it)."""
+    warehouse = warehouse or lake()
     publish = publish or published_dir()
-    for name, path in (("VNINDUSTRY_WAREHOUSE", warehouse or warehouse_path()), ("VNINDUSTRY_DATA_DIR", data_dir())):
+    paths = [("VNINDUSTRY_DATA_DIR", data_dir())]
+    if warehouse.sqlite_file is not None:
+        paths.append(("the lake's catalog (VNINDUSTRY_CATALOG)", warehouse.sqlite_file))
+    if not warehouse.data_path.startswith("s3://"):
+        paths.append(("the lake's files (VNINDUSTRY_DATA_PATH)", Path(warehouse.data_path)))
+    for name, path in paths:
         if path == publish or path.is_relative_to(publish):
             raise SettingsError(f"{name} ({path}) is inside VNINDUSTRY_PUBLISH_DIR ({publish}): publishing the marts "
                                 f"could overwrite it; point VNINDUSTRY_PUBLISH_DIR at a folder of its own")

@@ -1,31 +1,38 @@
-"""The loader's DuckDB tables (schema `ingest`) and the one transaction that writes a batch.
+"""The loader's tables in the lake (schema `ingest`) and the one transaction that writes a batch.
 
-Offsets live with the data: a batch's rows and the next offset of each partition are
-committed together, so a crash between this commit and Kafka's replays nothing twice.
+Offsets live with the data: a batch's rows and the next offset of each partition are committed
+together, so a crash between this commit and Kafka's replays nothing twice. Stored offsets are
+keyed by the topic's identity (cluster id, group, topic, and Kafka's topic id): a topic that
+was deleted and created again, or a broker that lost its data, is a new topic whose positions
+start at its beginning; each such reset is recorded in `ingest.topic_resets`. DuckLake has no
+primary keys; every writing transaction updates the one row of `ingest.commit_fence`, so two
+concurrent writers always conflict and one retries on the other's result (serialisable dedupe).
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import duckdb
 import pyarrow as pa
 
-SCHEMA = "ingest"
+from flows import lake as lakes
+from flows.lake import Lake
 
-DDL = f"""
+SCHEMA = "ingest"
+T = TypeVar("T")
+
+TABLES = f"""
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {SCHEMA}.raw_articles (
-    article_id VARCHAR PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
     topic VARCHAR NOT NULL,
     "partition" INTEGER NOT NULL,
     "offset" BIGINT NOT NULL,
     message_key VARCHAR,
     headers JSON,
-    event JSON NOT NULL,
     title VARCHAR,
     body VARCHAR NOT NULL,
     source VARCHAR,
@@ -36,7 +43,7 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.raw_articles (
     parser_version VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS {SCHEMA}.observations (
-    observation_id VARCHAR PRIMARY KEY,
+    observation_id VARCHAR NOT NULL,
     article_id VARCHAR NOT NULL,
     geo_code VARCHAR,
     geo_name VARCHAR,
@@ -71,18 +78,40 @@ CREATE TABLE IF NOT EXISTS {SCHEMA}.rejected (
     payload BLOB,
     headers JSON,
     rejected_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (topic, "partition", "offset")
+    topic_id VARCHAR
 );
+-- one row per cluster x group x topic x partition; topic_id is the topic's identity (its Kafka
+-- topic id when the cluster reports one): offsets of a topic that was replaced never apply
 CREATE TABLE IF NOT EXISTS {SCHEMA}.kafka_offsets (
     cluster_id VARCHAR NOT NULL,
     consumer_group VARCHAR NOT NULL,
     topic VARCHAR NOT NULL,
+    topic_id VARCHAR,
     "partition" INTEGER NOT NULL,
     next_offset BIGINT NOT NULL,
-    updated_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (cluster_id, consumer_group, topic, "partition")
+    updated_at TIMESTAMPTZ NOT NULL
+);
+-- a topic found replaced under its name: what the lake had stored for the old one, and why
+CREATE TABLE IF NOT EXISTS {SCHEMA}.topic_resets (
+    detected_at TIMESTAMPTZ NOT NULL,
+    cluster_id VARCHAR NOT NULL,
+    consumer_group VARCHAR NOT NULL,
+    topic VARCHAR NOT NULL,
+    old_topic_id VARCHAR,
+    new_topic_id VARCHAR,
+    reason VARCHAR NOT NULL,
+    stored_offsets JSON,
+    end_offsets JSON
 );
 """
+MIGRATIONS = f"""
+ALTER TABLE {SCHEMA}.rejected ADD COLUMN IF NOT EXISTS topic_id VARCHAR;
+"""
+FENCE = f"""
+CREATE TABLE {SCHEMA}.commit_fence (writes BIGINT NOT NULL);
+INSERT INTO {SCHEMA}.commit_fence VALUES (0);
+"""
+LOADER_TABLES = ("raw_articles", "observations", "rejected", "kafka_offsets", "topic_resets")
 
 OBSERVATION_COLUMNS = [
     "observation_id", "article_id", "geo_code", "geo_name", "period_start", "period_end", "sector",
@@ -90,14 +119,14 @@ OBSERVATION_COLUMNS = [
     "status", "price_basis", "evidence", "span_start", "span_end", "parser_version", "attachment", "loaded_at",
 ]
 ARTICLE_COLUMNS = [
-    "article_id", "topic", "partition", "offset", "message_key", "headers", "event", "title", "body",
+    "article_id", "topic", "partition", "offset", "message_key", "headers", "title", "body",
     "source", "url", "published_at", "ingested_at", "loaded_at", "parser_version",
 ]
-REJECTED_COLUMNS = ["topic", "partition", "offset", "message_key", "phase", "reason", "payload", "headers", "rejected_at"]
-
-
-class WarehouseBusy(RuntimeError):
-    """Another process holds the warehouse file open for writing."""
+OFFSET_COLUMNS = ["cluster_id", "consumer_group", "topic", "topic_id", "partition", "next_offset", "updated_at"]
+REJECTED_COLUMNS = ["topic", "partition", "offset", "message_key", "phase", "reason", "payload", "headers", "rejected_at",
+                    "topic_id"]
+RESET_COLUMNS = ["detected_at", "cluster_id", "consumer_group", "topic", "old_topic_id", "new_topic_id", "reason",
+                 "stored_offsets", "end_offsets"]
 
 
 @dataclass
@@ -109,6 +138,25 @@ class Batch:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     next_offsets: dict[tuple[str, int], int] = field(default_factory=dict)
     cluster_id: str = ""
+    topic_id: Optional[str] = None  # Kafka's id of the topic the records were read from
+
+
+class TopicReplaced(RuntimeError):
+    """The batch was read from a topic that has since been found replaced: it is not stored."""
+
+
+@dataclass(frozen=True)
+class TopicReset:
+    """The topic under this name is not the one the lake's offsets were stored for."""
+
+    cluster_id: str
+    group: str
+    topic: str
+    old_topic_id: Optional[str]
+    new_topic_id: Optional[str]
+    reason: str
+    stored: dict[int, int]
+    end: dict[int, int]
 
 
 @dataclass
@@ -116,24 +164,91 @@ class StoreResult:
     articles: int
     observations: int
     rejected: int
+    retries: int = 0
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseBusy(f"{path} is open for writing by another process: {exc}") from None
-        raise
+def connect(lake: Lake, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The lake, with the loader's tables created on first use."""
+    con = lake.connect(read_only=read_only)
     if not read_only:
-        run(con, DDL)
+        try:
+            ensure_tables(con)
+        except BaseException:
+            con.close()
+            raise
     return con
+
+
+def has_loader_tables(lake: Lake) -> bool:
+    """Whether anything was ever loaded into this lake (without creating a catalog to find out)."""
+    if lake.sqlite_file is not None and not lake.sqlite_file.exists():
+        return False
+    con = lake.connect(read_only=True)
+    try:
+        return _exists(con, "raw_articles")
+    finally:
+        con.close()
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    existing = {r[0] for r in run(con, "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? "
+                                       "AND table_schema = ?", [lakes.ALIAS, SCHEMA])}
+    if existing >= {*LOADER_TABLES, "commit_fence"} and _has_column(con, "rejected", "topic_id"):
+        return
+
+    def create() -> None:
+        statements = TABLES + (FENCE if not _exists(con, "commit_fence") else "")
+        transaction(con, lambda: run(con, statements + MIGRATIONS))
+
+    # processes starting together race to create them: the losers retry and find them
+    lakes.with_retries(lambda: in_turn(con, create), "create the ingest tables",
+                       retryable=lambda exc: lakes.is_conflict(exc) or "already exists" in str(exc).lower())
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(run(con, "SELECT 1 FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? "
+                         "AND table_name = ?", [lakes.ALIAS, SCHEMA, table]))
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(run(con, "SELECT 1 FROM information_schema.columns WHERE table_catalog = ? AND table_schema = ? "
+                         "AND table_name = ? AND column_name = ?", [lakes.ALIAS, SCHEMA, table, column]))
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: Optional[list] = None) -> list[tuple]:
     """Execute and drain the result (DuckDB wants each result finished before the next call)."""
     return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+
+
+def in_turn(con: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
+    with lakes.writer_turn(con):
+        return work()
+
+
+def transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], T]) -> T:
+    run(con, "BEGIN TRANSACTION")
+    try:
+        result = work()
+        run(con, "COMMIT")
+    except BaseException:
+        lakes.rollback_quietly(con)
+        raise
+    return result
+
+
+def write(con: duckdb.DuckDBPyConnection, work: Callable[[], T], what: str) -> tuple[T, int]:
+    """One fenced write transaction, retried on a catalog write conflict; returns (result, retries)."""
+    retries = {"n": 0}
+
+    def fenced() -> T:
+        run(con, f"UPDATE {SCHEMA}.commit_fence SET writes = writes + 1")
+        return work()
+
+    def count(_attempt, _exc) -> None:
+        retries["n"] += 1
+
+    result = lakes.with_retries(lambda: in_turn(con, lambda: transaction(con, fenced)), what, on_retry=count)
+    return result, retries["n"]
 
 
 def now() -> datetime:
@@ -147,34 +262,39 @@ def _table(rows: list[dict[str, Any]], columns: list[str]) -> pa.Table:
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]], columns: list[str]) -> int:
     if not rows:
         return 0
-    before = con.execute(f"SELECT count(*) FROM {SCHEMA}.{table}").fetchall()[0][0]
     batch = _table(rows, columns)
     quoted = ", ".join(f'"{c}"' for c in columns)
     con.register("incoming_batch", batch)
     try:
-        run(con, f"INSERT OR IGNORE INTO {SCHEMA}.{table} ({quoted}) SELECT {quoted} FROM incoming_batch")
+        run(con, f"INSERT INTO {SCHEMA}.{table} ({quoted}) SELECT {quoted} FROM incoming_batch")
     finally:
         con.unregister("incoming_batch")
-    return con.execute(f"SELECT count(*) FROM {SCHEMA}.{table}").fetchall()[0][0] - before
+    return batch.num_rows
 
 
 def store_batch(con: duckdb.DuckDBPyConnection, batch: Batch, group: str) -> StoreResult:
-    """Write a batch's rows and its next offsets in ONE transaction; articles already stored
-    (same id) keep their facts, so replays and duplicates add nothing."""
-    run(con, "BEGIN TRANSACTION")
-    try:
-        ids = [a["article_id"] for a in batch.articles]
+    """Write a batch's rows and its next offsets in ONE transaction. Records this group already
+    stored (offset below its stored next offset) and articles already stored (same id) are left
+    out, so replays, duplicates and a late writer that lost its partitions add nothing."""
+    def work() -> StoreResult:
+        topics = {t for t, _ in batch.next_offsets}
+        for batch_topic in topics:
+            if batch.topic_id is not None and batch.topic_id in replaced_topic_ids(con, batch.cluster_id, group, batch_topic):
+                raise TopicReplaced(f"topic {batch_topic!r} (id {batch.topic_id}) was replaced; its batch is not stored")
+        stored = {(batch_topic, p): o for batch_topic in topics
+                  for p, o in stored_offsets(con, batch.cluster_id, group, batch_topic, batch.topic_id).items()}
+
+        def new(row: dict[str, Any]) -> bool:
+            return row["offset"] >= stored.get((row["topic"], row["partition"]), -1)
+
+        ids = [a["article_id"] for a in batch.articles if new(a)]
         known = set()
         if ids:
-            known = {
-                r[0]
-                for r in con.execute(
-                    f"SELECT article_id FROM {SCHEMA}.raw_articles WHERE article_id IN (SELECT unnest(?))", [ids]
-                ).fetchall()
-            }
+            known = {r[0] for r in run(con, f"SELECT DISTINCT article_id FROM {SCHEMA}.raw_articles "
+                                            "WHERE article_id IN (SELECT unnest(?))", [ids])}
         fresh_articles, seen = [], set(known)
         for article in batch.articles:
-            if article["article_id"] not in seen:
+            if new(article) and article["article_id"] not in seen:
                 seen.add(article["article_id"])
                 fresh_articles.append(article)
         fresh_ids = {a["article_id"] for a in fresh_articles}
@@ -182,61 +302,134 @@ def store_batch(con: duckdb.DuckDBPyConnection, batch: Batch, group: str) -> Sto
         observations = _insert(
             con, "observations", [o for o in batch.observations if o["article_id"] in fresh_ids], OBSERVATION_COLUMNS
         )
-        rejected = _insert(con, "rejected", batch.rejected, REJECTED_COLUMNS)
-        stamp = now()
-        for (topic, partition), next_offset in batch.next_offsets.items():
-            run(
-                con,
-                f"""INSERT INTO {SCHEMA}.kafka_offsets VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (cluster_id, consumer_group, topic, "partition")
-                    DO UPDATE SET next_offset = greatest(next_offset, excluded.next_offset), updated_at = excluded.updated_at""",
-                [batch.cluster_id, group, topic, partition, next_offset, stamp],
-            )
-        run(con, "COMMIT")
-    except BaseException:
-        run(con, "ROLLBACK")
-        raise
-    return StoreResult(articles, observations, rejected)
+        rejects = [{**r, "topic_id": batch.topic_id} for r in batch.rejected if new(r)]
+        rejected = _insert(con, "rejected", _unseen_rejects(con, rejects), REJECTED_COLUMNS)
+        _store_offsets(con, batch, group, stored)
+        return StoreResult(articles, observations, rejected)
+
+    result, retries = write(con, work, "store batch")
+    result.retries = retries
+    return result
 
 
-def stored_offsets(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, topic: str) -> dict[int, int]:
-    """Where the warehouse says each partition's next record is, for this cluster only."""
+def _unseen_rejects(con: duckdb.DuckDBPyConnection, rejects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not rejects:
+        return []
+    keys = [f"{r['topic']}/{r['topic_id'] or ''}/{r['partition']}/{r['offset']}" for r in rejects]
+    seen = {r[0] for r in run(con, f"SELECT topic || '/' || coalesce(topic_id, '') || '/' || \"partition\" || '/' || \"offset\" "
+                                   f"FROM {SCHEMA}.rejected "
+                                   "WHERE \"offset\" BETWEEN ? AND ?", [min(r["offset"] for r in rejects), max(r["offset"] for r in rejects)])}
+    out, taken = [], set(seen)
+    for key, reject in zip(keys, rejects):
+        if key not in taken:
+            taken.add(key)
+            out.append(reject)
+    return out
+
+
+def _store_offsets(con: duckdb.DuckDBPyConnection, batch: Batch, group: str, stored: dict[tuple[str, int], int]) -> None:
+    if not batch.next_offsets:
+        return
+    rows = [
+        {"cluster_id": batch.cluster_id, "consumer_group": group, "topic": topic, "topic_id": batch.topic_id, "partition": partition,
+         "next_offset": max(offset, stored.get((topic, partition), 0)), "updated_at": now()}
+        for (topic, partition), offset in batch.next_offsets.items()
+    ]
+    for (topic, partition) in batch.next_offsets:
+        run(con, f'DELETE FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? AND consumer_group = ? AND topic = ? AND "partition" = ?',
+            [batch.cluster_id, group, topic, partition])
+    _insert(con, "kafka_offsets", rows, OFFSET_COLUMNS)
+
+
+def stored_offsets(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, topic: str,
+                   topic_id: Optional[str] = None) -> dict[int, int]:
+    """Where the lake says each partition's next record is, for this cluster and this topic (rows
+    stored before topic ids were recorded count for any id until the next batch records it)."""
     rows = run(
         con,
-        f'SELECT "partition", next_offset FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? AND consumer_group = ? AND topic = ?',
-        [cluster_id, group, topic],
+        f'SELECT "partition", max(next_offset) FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? AND consumer_group = ? '
+        'AND topic = ? AND (topic_id IS NULL OR ?::VARCHAR IS NULL OR topic_id = ?) GROUP BY 1',
+        [cluster_id, group, topic, topic_id, topic_id],
     )
     return {partition: offset for partition, offset in rows}
 
 
+def replaced_topic_ids(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, topic: str) -> set[str]:
+    return {r[0] for r in run(con, f"SELECT DISTINCT old_topic_id FROM {SCHEMA}.topic_resets WHERE cluster_id = ? "
+                                   "AND consumer_group = ? AND topic = ? AND old_topic_id IS NOT NULL", [cluster_id, group, topic])}
+
+
+def find_topic_reset(con: duckdb.DuckDBPyConnection, cluster_id: str, group: str, topic: str, topic_id: Optional[str],
+                     end: dict[int, int]) -> Optional[TopicReset]:
+    """Is the topic under this name still the one the stored offsets belong to? Kafka's topic id
+    says so when the broker reports one; rows without an id (or a broker without ids) fall back
+    to a stored offset above the partition's end offset, which only a topic that restarted has."""
+    rows = run(con, f'SELECT "partition", next_offset, topic_id FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? '
+                    'AND consumer_group = ? AND topic = ?', [cluster_id, group, topic])
+    if not rows:
+        return None
+    stored = {partition: offset for partition, offset, _ in rows}
+    old_ids = {row_id for _, _, row_id in rows if row_id is not None}
+    if topic_id is not None and old_ids - {topic_id}:
+        return TopicReset(cluster_id, group, topic, sorted(old_ids - {topic_id})[0], topic_id,
+                          "the topic id changed: the topic was deleted and created again, or the broker lost its data",
+                          stored, end)
+    if topic_id is not None and all(row_id is not None for _, _, row_id in rows):
+        return None  # the same topic: its id says so (end offsets listed by some brokers run short)
+    beyond = {p: o for p, o in stored.items() if p in end and o > end[p]}
+    if beyond:
+        return TopicReset(cluster_id, group, topic, next(iter(old_ids), None), topic_id,
+                          "stored offsets are above the topic's end offsets: the topic restarted from offset 0", stored, end)
+    return None
+
+
+def record_topic_reset(con: duckdb.DuckDBPyConnection, reset: TopicReset) -> bool:
+    """Record the reset and drop the old topic's offsets, in one transaction; False when another
+    worker of the group recorded it first (its offsets are already gone)."""
+    def work() -> bool:
+        still = run(con, f'SELECT count(*) FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? AND consumer_group = ? '
+                         'AND topic = ? AND (topic_id IS NULL OR ?::VARCHAR IS NULL OR topic_id <> ?)',
+                    [reset.cluster_id, reset.group, reset.topic, reset.new_topic_id, reset.new_topic_id])[0][0]
+        if not still:
+            return False
+        _insert(con, "topic_resets", [{
+            "detected_at": now(), "cluster_id": reset.cluster_id, "consumer_group": reset.group, "topic": reset.topic,
+            "old_topic_id": reset.old_topic_id, "new_topic_id": reset.new_topic_id, "reason": reset.reason,
+            "stored_offsets": json.dumps({str(p): o for p, o in sorted(reset.stored.items())}),
+            "end_offsets": json.dumps({str(p): o for p, o in sorted(reset.end.items())}),
+        }], RESET_COLUMNS)
+        run(con, f"DELETE FROM {SCHEMA}.kafka_offsets WHERE cluster_id = ? AND consumer_group = ? AND topic = ?",
+            [reset.cluster_id, reset.group, reset.topic])
+        return True
+
+    return write(con, work, "record a topic reset")[0]
+
+
 def forget_other_offsets(con: duckdb.DuckDBPyConnection, prefix: str, current: str) -> None:
     """Drop offsets stored for earlier in-memory brokers (ids with `prefix`): they are gone."""
-    run(
-        con,
-        f"DELETE FROM {SCHEMA}.kafka_offsets WHERE starts_with(cluster_id, ?) AND cluster_id <> ?",
-        [prefix, current],
-    )
+    stale = run(con, f"SELECT count(*) FROM {SCHEMA}.kafka_offsets WHERE starts_with(cluster_id, ?) AND cluster_id <> ?",
+                [prefix, current])[0][0]
+    if stale:
+        write(con, lambda: run(con, f"DELETE FROM {SCHEMA}.kafka_offsets WHERE starts_with(cluster_id, ?) AND cluster_id <> ?",
+                               [prefix, current]), "forget offsets of gone brokers")
 
 
-def replace_facts(con: duckdb.DuckDBPyConnection, article_id: str, observations: list[dict[str, Any]], parser_version: str) -> int:
-    """Swap one article's facts for a new reading, in one transaction (used by `reparse`)."""
-    run(con, "BEGIN TRANSACTION")
-    try:
-        run(con, f"DELETE FROM {SCHEMA}.observations WHERE article_id = ?", [article_id])
-        added = _insert(con, "observations", observations, OBSERVATION_COLUMNS)
-        run(con, f"UPDATE {SCHEMA}.raw_articles SET parser_version = ? WHERE article_id = ?", [parser_version, article_id])
-        run(con, "COMMIT")
-    except BaseException:
-        run(con, "ROLLBACK")
-        raise
-    return added
+def replace_facts(con: duckdb.DuckDBPyConnection, facts: dict[str, list[dict[str, Any]]], parser_version: str) -> int:
+    """Swap the facts of some articles for a new reading, in one transaction (used by `reparse`)."""
+    ids = list(facts)
+
+    def work() -> int:
+        run(con, f"DELETE FROM {SCHEMA}.observations WHERE article_id IN (SELECT unnest(?))", [ids])
+        added = _insert(con, "observations", [row for rows in facts.values() for row in rows], OBSERVATION_COLUMNS)
+        run(con, f"UPDATE {SCHEMA}.raw_articles SET parser_version = ? WHERE article_id IN (SELECT unnest(?))",
+            [parser_version, ids])
+        return added
+
+    return write(con, work, "replace facts")[0]
 
 
 def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    return {
-        table: con.execute(f"SELECT count(*) FROM {SCHEMA}.{table}").fetchall()[0][0]
-        for table in ("raw_articles", "observations", "rejected", "kafka_offsets")
-    }
+    return {table: run(con, f"SELECT count(*) FROM {SCHEMA}.{table}")[0][0] for table in LOADER_TABLES}
 
 
 def headers_json(headers: Optional[list[tuple[str, bytes]]]) -> str:

@@ -80,7 +80,8 @@ def answering_cluster(port: int) -> str:
 
 @contextlib.contextmanager
 def embedded_broker(
-    port: Optional[int] = None, log_path: Optional[Path] = None, advertised_port: Optional[int] = None
+    port: Optional[int] = None, log_path: Optional[Path] = None, advertised_port: Optional[int] = None,
+    cluster_id: Optional[str] = None,
 ) -> Iterator[str]:
     """Start Tansu on 127.0.0.1 (loopback only: it has no authentication) on `port` or a free
     one; yield its bootstrap address; stop it afterwards. (`advertised_port`: clients are sent
@@ -90,12 +91,13 @@ def embedded_broker(
     one just started (same cluster id), so clients never talk to a stale broker left on the port.
     Its storage is memory, so each start is a new cluster (id EMBEDDED_CLUSTER_PREFIX + a
     random suffix) whose topics begin empty: offsets stored for an earlier one never apply.
-    The broker runs bound to this process (vnindustry.processes): it dies with it.
+    `cluster_id` pins the id instead, as a deployment that pins CLUSTER_ID does: a restart is
+    then the same cluster with empty topics (the fault tests use it). The broker runs bound to this process (vnindustry.processes): it dies with it.
     """
     if port is not None and not port_is_free(port):
         raise PortInUse(f"port {port} is already in use on 127.0.0.1 (a broker left running?): stop that process or pick another --port")
     port = port or free_port()
-    cluster_id = EMBEDDED_CLUSTER_PREFIX + uuid.uuid4().hex[:12]
+    cluster_id = cluster_id or EMBEDDED_CLUSTER_PREFIX + uuid.uuid4().hex[:12]
     with contextlib.ExitStack() as files:
         log = files.enter_context(open(log_path, "ab") if log_path else tempfile.TemporaryFile())
         process = processes.spawn(broker_command(port, cluster_id, advertised_port), stdout=log, stderr=log)

@@ -50,3 +50,34 @@ def wait_for_cluster(
         f"cannot reach Kafka at {settings.bootstrap_servers} after {attempts} attempts "
         f"({type(last).__name__}: {last}); check KAFKA_BOOTSTRAP_SERVERS and that the brokers are up"
     )
+
+
+NO_TOPIC_ID = "00000000-0000-0000-0000-000000000000"
+
+
+class TopicIdentity:
+    """Which topic a name stands for right now: the cluster's id and Kafka's topic id (KIP-516,
+    brokers from 2.8 and Tansu report it; None when the broker does not or the topic is missing).
+    Keeps one admin client open: asked once per batch, it costs a metadata round trip."""
+
+    def __init__(self, settings: KafkaSettings):
+        self.settings = settings
+        self.admin: Optional[KafkaAdminClient] = None
+
+    def current(self) -> tuple[str, Optional[str]]:
+        if self.admin is None:
+            self.admin = KafkaAdminClient(bootstrap_timeout_ms=5000, request_timeout_ms=10000, **self.settings.client_config())
+        try:
+            cluster_id = self.admin.describe_cluster().get("cluster_id") or self.settings.bootstrap_servers
+            topics = self.admin.describe_topics([self.settings.articles_topic])
+        except (KafkaError, OSError):
+            self.close()  # a new client next time: the broker may have come back elsewhere
+            raise
+        found = next((t for t in topics if t.get("name") == self.settings.articles_topic and not t.get("error_code")), None)
+        topic_id = str(found["topic_id"]) if found and found.get("topic_id") else None
+        return cluster_id, (None if topic_id in (None, NO_TOPIC_ID) else topic_id)
+
+    def close(self) -> None:
+        if self.admin is not None:
+            self.admin.close()
+            self.admin = None

@@ -15,7 +15,8 @@ from vnindustry.cli import CONTRACT_FIELDS, app
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["extract"], ["publish"], ["broker"], ["ingest"], ["transform"], ["run"]])
+@pytest.mark.parametrize("command", [[], ["extract"], ["publish"], ["broker"], ["ingest"], ["transform"], ["run"],
+                                     ["worker"], ["query"], ["reparse"], ["bench"], ["maintain"]])
 def test_every_command_has_help(command):
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0 and "Usage" in result.output
@@ -106,10 +107,11 @@ def test_a_warehouse_inside_the_publish_folder_is_refused(tmp_path):
     data = tmp_path / "data"
     result = cli(tmp_path, "transform", VNINDUSTRY_PUBLISH_DIR=str(data))
     assert result.returncode == 2
-    assert "VNINDUSTRY_WAREHOUSE" in result.stderr and "is inside VNINDUSTRY_PUBLISH_DIR" in result.stderr
+    assert "VNINDUSTRY_DATA_DIR" in result.stderr and "is inside VNINDUSTRY_PUBLISH_DIR" in result.stderr
     result = cli(tmp_path, "transform", VNINDUSTRY_PUBLISH_DIR=str(tmp_path / "bi"),
-                 VNINDUSTRY_WAREHOUSE=str(tmp_path / "bi" / "w.duckdb"))
-    assert result.returncode == 2 and "is inside VNINDUSTRY_PUBLISH_DIR" in result.stderr
+                 VNINDUSTRY_DATA_PATH=str(tmp_path / "bi" / "files"))
+    assert result.returncode == 2 and "VNINDUSTRY_DATA_PATH" in result.stderr and "is inside VNINDUSTRY_PUBLISH_DIR" in result.stderr
+    assert not (tmp_path / "bi").exists()  # refused before anything was written
 
 
 def test_verbose_shows_the_traceback_and_an_unexpected_error_says_how_to_see_it(tmp_path):
@@ -168,7 +170,8 @@ def test_broker_publish_ingest_transform_by_hand_print_progress_and_summaries(tm
         assert "ingest: 1 batches, 5 records → 5 new articles" in ingested.stderr
         transformed = cli(tmp_path, "transform", **env)
         assert transformed.returncode == 0, transformed.stderr
-        assert transformed.stdout.startswith("transform: published ") and "fct_observations" in transformed.stdout
+        assert transformed.stdout.startswith("transform: full build on snapshot ") and "fct_observations" in transformed.stdout
+        assert len(transformed.stdout.splitlines()) == 1  # one summary line, whatever its length
         assert re.search(r"dbt: \d+ nodes done, last \w+ \w+", transformed.stderr)
     finally:
         broker.send_signal(signal.SIGINT)

@@ -37,7 +37,8 @@ def test_no_secrets_in_the_repository_files():
         for name, value in (service.get("environment") or {}).items():
             if re.search(r"PASSWORD|SECRET|TOKEN", name):
                 assert str(value).startswith("${"), f"{name} must come from the environment"
-    assert "env_var('VNINDUSTRY_WAREHOUSE'" in (REPO / "dbt" / "profiles.yml").read_text()
+    profile = (REPO / "dbt" / "profiles.yml").read_text()
+    assert "env_var('VNINDUSTRY_LAKE')" in profile and "password" not in profile.lower()
     tracked = [p for p in REPO.rglob("*") if p.is_file() and ".venv" not in p.parts and ".git" not in p.parts
                and "data" not in p.parts and p.suffix in (".py", ".yml", ".yaml", ".toml", ".md", ".sql", ".json")]
     for path in tracked:

@@ -9,7 +9,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 
@@ -25,20 +24,28 @@ def test_compose_file_follows_the_compose_specification():
 
 
 def test_compose_services_and_their_environment():
-    services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
-    assert {"kafka", "postgres", "prefect-server", "worker"} <= set(services)
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"kafka", "postgres", "minio", "prefect-server", "ingest", "transform"} <= set(services)
     kafka = services["kafka"]
     assert kafka["image"].startswith("apache/kafka")
     assert "controller" in kafka["environment"]["KAFKA_PROCESS_ROLES"]  # KRaft, no ZooKeeper
     assert "zookeeper" not in services
     server = services["prefect-server"]["environment"]
     assert server["PREFECT_API_DATABASE_CONNECTION_URL"].startswith("postgresql+asyncpg://")
-    worker = services["worker"]
-    assert worker["build"]["dockerfile"] == "Dockerfile" and (REPO / "Dockerfile").exists()
-    assert worker["environment"]["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
-    assert worker["environment"]["PREFECT_API_URL"].startswith("http://prefect-server:4200")
-    assert any(v.endswith(":/data") for v in worker["volumes"]) and "warehouse" in yaml.safe_load((REPO / "docker-compose.yml").read_text())["volumes"]
-    assert "prefect worker start" in worker["command"]
+    assert any("CREATE DATABASE lake" in (REPO / v.split(":")[0]).read_text()
+               for v in services["postgres"]["volumes"] if v.startswith("./"))  # the catalog's database
+    ingest, transform = services["ingest"], services["transform"]
+    assert ingest["deploy"]["replicas"] == 3 and ingest["command"][-2:] == ["ingest", "--follow"]
+    assert "worker" in transform["command"] and "--no-ingest" in transform["command"]
+    for service in (ingest, transform):
+        env = service["environment"]
+        assert service["build"]["dockerfile"] == "Dockerfile" and (REPO / "Dockerfile").exists()
+        assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+        assert env["PREFECT_API_URL"].startswith("http://prefect-server:4200")
+        assert "host=postgres" in env["VNINDUSTRY_CATALOG"] and "dbname=lake" in env["VNINDUSTRY_CATALOG"]
+        assert env["VNINDUSTRY_DATA_PATH"].startswith("s3://") and env["AWS_ENDPOINT_URL"] == "http://minio:9000"
+        assert {"kafka", "postgres", "prefect-server"} <= set(service["depends_on"])
 
 
 def test_prefect_deployments_point_at_real_flows():
@@ -46,11 +53,11 @@ def test_prefect_deployments_point_at_real_flows():
 
     config = yaml.safe_load((REPO / "prefect.yaml").read_text())
     entrypoints = {d["name"]: d["entrypoint"] for d in config["deployments"]}
-    assert set(entrypoints) == {"ingest", "transform"}
+    assert set(entrypoints) == {"ingest", "transform", "worker"}
     for entry in entrypoints.values():
         path, name = entry.split(":")
         module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
-        assert getattr(module, name).name in ("ingest", "transform")
+        assert getattr(module, name).name in ("ingest", "transform", "worker")
 
 
 @pytest.mark.e2e
@@ -61,6 +68,7 @@ def test_prefect_deploy_all_then_a_process_worker_runs_the_ingest_deployment(tmp
     from producers.kafka_settings import settings_from_env
     from producers.publish import publish
     from producers.topics import ensure_topics
+    from flows.lake import Lake
     from vnindustry import processes
 
     port = free_port()
@@ -96,7 +104,7 @@ def test_prefect_deploy_all_then_a_process_worker_runs_the_ingest_deployment(tmp
             worker = cli("worker", "start", "--pool", "vnindustry", "--run-once", timeout=300)
             state = json.loads(cli("flow-run", "inspect", run_id, "--output", "json"))["state"]["type"]
             assert state == "COMPLETED", worker[-3000:]
-        con = duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb"), read_only=True)
+        con = Lake.of(tmp_path / "data" / "lake").connect(read_only=True)
         assert con.execute("select count(*) from ingest.raw_articles").fetchall() == [(5,)]
         con.close()
     finally:

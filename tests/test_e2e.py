@@ -11,6 +11,7 @@ from kafka import KafkaProducer
 
 from conftest import REPO, SEEDS
 from tests_support import read_topic
+from flows.lake import Lake
 from producers.articles import read_articles
 from producers.broker import embedded_broker
 from producers.kafka_settings import settings_from_env
@@ -33,7 +34,7 @@ def bootstrap():
 
 
 def counts(path: Path, schema: str, tables) -> dict:
-    con = duckdb.connect(str(path), read_only=True)
+    con = Lake.of(path).connect(read_only=True)
     try:
         return {t: con.execute(f"select count(*) from {schema}.{t}").fetchall()[0][0] for t in tables}
     finally:
@@ -53,7 +54,7 @@ def test_seeds_and_malformed_events_through_kafka_prefect_duckdb_and_dbt(bootstr
     producer.flush()
     producer.close()
 
-    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse = tmp_path / "lake"
     published = tmp_path / "published"
     ingested = ingest_flow(bootstrap_servers=bootstrap, warehouse=str(warehouse), batch_size=3)
     assert (ingested["articles"], ingested["rejected"], ingested["records"]) == (5, 2, 7)
@@ -63,13 +64,13 @@ def test_seeds_and_malformed_events_through_kafka_prefect_duckdb_and_dbt(bootstr
     for record in dead:
         headers = dict(record.headers)
         assert headers["dlq_reason"] and headers["dlq_phase"] in (b"decode", b"validate")
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = Lake.of(warehouse).connect(read_only=True)
     rejected = con.execute("select message_key, phase from ingest.rejected order by 1").fetchall()
     con.close()
     assert rejected == [("broken-1", "decode"), ("broken-2", "validate")]
 
     marts = transform_flow(warehouse=str(warehouse), publish_dir=str(published))
-    assert marts["fct_observations"] == ingested["observations"]
+    assert marts["published"]["fct_observations"] == ingested["observations"]
 
     # The warehouse holds exactly what `extract` reads from the same articles.
     expected = set()
@@ -77,7 +78,8 @@ def test_seeds_and_malformed_events_through_kafka_prefect_duckdb_and_dbt(bootstr
         event = build_event(*split_title(path.read_text(encoding="utf-8")))
         for obs in parse_article(event):
             expected.add((obs.article_id, obs.geo_code, obs.period_start, obs.period_end, obs.sector, obs.product, obs.metric, obs.value, obs.change_pct))
-    bi = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
+    bi = Lake.of(warehouse).connect(read_only=True)  # BI attaches the lake read-only
+    bi.execute("USE lake.marts")
     loaded = set(bi.execute(
         "select article_id, geo_code, period_start, period_end, sector, product, metric, value, change_pct from fct_observations"
     ).fetchall())
@@ -96,7 +98,8 @@ def test_seeds_and_malformed_events_through_kafka_prefect_duckdb_and_dbt(bootstr
     products = bi.execute("select product, value, unit from fct_product_output where metric = 'output' order by product").fetchall()
     assert ("thép cán", 264400.0, "tonne") in products
     bi.close()
-    assert (published / "fct_province_year_sector.parquet").exists()
+    exported = duckdb.sql(f"select count(*) from '{published / 'current' / 'fct_province_year_sector.parquet'}'").fetchall()
+    assert exported == [(counts(warehouse, "marts", ["fct_province_year_sector"])["fct_province_year_sector"],)]
 
     # Running again on the same events adds nothing, anywhere.
     before = counts(warehouse, "ingest", STAGING_TABLES), counts(warehouse, "marts", MART_TABLES)
@@ -113,7 +116,7 @@ def test_the_readme_run_command_twice_leaves_every_count_unchanged(tmp_path):
     first = subprocess.run([cli, "run"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr[-3000:]
     assert "5 articles loaded" in first.stdout and "fct_province_year_sector" in first.stdout
-    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse = tmp_path / "lake"
     before = counts(warehouse, "ingest", STAGING_TABLES), counts(warehouse, "marts", MART_TABLES)
     second = subprocess.run([cli, "run"], cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert second.returncode == 0, second.stderr[-3000:]

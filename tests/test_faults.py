@@ -14,11 +14,12 @@ import duckdb
 import pytest
 from kafka import KafkaProducer
 
-from conftest import FIXTURES, REPO, SEEDS
+from conftest import REGRESSION_ARTICLES, REPO, SEEDS
 from tests_support import TcpProxy, read_topic
 from flows import staging
 from flows.batch import process_records
 from flows.consumer import run_consumer
+from flows.lake import Lake
 from producers.broker import embedded_broker
 from producers.kafka_settings import settings_from_env
 from producers.publish import publish
@@ -34,7 +35,7 @@ RANDOM_KILLS = int(os.environ.get("VNINDUSTRY_RANDOM_KILLS", "6"))
 
 def corpus(copies: int = 3) -> list[dict]:
     """Distinct articles: the seeds and dev articles, each in `copies` editions (new titles, new ids)."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")) + sorted((FIXTURES / "dev" / "articles").glob("*.txt"))]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")) + sorted(REGRESSION_ARTICLES.glob("*.txt"))]
     events = []
     for copy in range(copies):
         for text in texts:
@@ -57,6 +58,11 @@ def broker():
         yield address
 
 
+def group(name: str) -> str:
+    """A consumer group of its own per test and catalog (the broker is shared by the module)."""
+    return f"{name}-{'postgres' if os.environ.get('VNINDUSTRY_CATALOG') else 'sqlite'}"
+
+
 def child(bootstrap: str, warehouse: Path, kill_at: str, group: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "VNINDUSTRY_GROUP": group, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, str(CHILD), bootstrap, str(warehouse), kill_at], env=env, cwd=REPO,
@@ -64,7 +70,7 @@ def child(bootstrap: str, warehouse: Path, kill_at: str, group: str, timeout: fl
 
 
 def assert_exactly_once(warehouse: Path) -> None:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = Lake.of(warehouse).connect(read_only=True)
     try:
         ids = [r[0] for r in con.execute("select article_id from ingest.raw_articles").fetchall()]
         facts = con.execute("select article_id, metric, sector, product, value, change_pct, change_base, period_end "
@@ -77,18 +83,18 @@ def assert_exactly_once(warehouse: Path) -> None:
 
 
 @pytest.mark.parametrize("kill_at", KILL_POINTS)
-def test_sigkill_at_each_point_then_restart_loses_and_doubles_nothing(broker, tmp_path, kill_at):
-    warehouse = tmp_path / "w.duckdb"
-    killed = child(broker, warehouse, kill_at, group=f"kill-{kill_at}")
+def test_sigkill_at_each_point_then_restart_loses_and_doubles_nothing(broker, lake_dir, kill_at):
+    warehouse = lake_dir
+    killed = child(broker, warehouse, kill_at, group=group(f"kill-{kill_at}"))
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
-    restarted = child(broker, warehouse, "none", group=f"kill-{kill_at}")
+    restarted = child(broker, warehouse, "none", group=group(f"kill-{kill_at}"))
     assert restarted.returncode == 0, restarted.stderr[-2000:]
     assert_exactly_once(warehouse)
 
 
-def test_random_kills_in_a_bounded_loop(broker, tmp_path):
-    warehouse, rng, kills = tmp_path / "w.duckdb", random.Random(20261123), 0
-    env = {**os.environ, "VNINDUSTRY_GROUP": "random-kills", "PYTHONPATH": str(REPO)}
+def test_random_kills_in_a_bounded_loop(broker, lake_dir):
+    warehouse, rng, kills = lake_dir, random.Random(20261123), 0
+    env = {**os.environ, "VNINDUSTRY_GROUP": group("random-kills"), "PYTHONPATH": str(REPO)}
     for _ in range(RANDOM_KILLS):
         process = subprocess.Popen([sys.executable, str(CHILD), broker, str(warehouse), "slow"], env=env, cwd=REPO,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -97,31 +103,34 @@ def test_random_kills_in_a_bounded_loop(broker, tmp_path):
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait(timeout=30)
-    final = child(broker, warehouse, "none", group="random-kills")
+    final = child(broker, warehouse, "none", group=group("random-kills"))
     assert final.returncode == 0, final.stderr[-2000:]
     assert_exactly_once(warehouse)
     print(f"random kills: {kills} of {RANDOM_KILLS} runs killed, then one clean restart")
 
 
-def test_replay_from_offset_zero_and_duplicate_publishes_add_nothing(broker, tmp_path):
-    warehouse = tmp_path / "w.duckdb"
-    settings = settings_from_env(broker, {"VNINDUSTRY_GROUP": "replay-1"})
+def test_replay_from_offset_zero_and_duplicate_publishes_add_nothing(broker, lake_dir):
+    warehouse = lake_dir
+    topic = {"VNINDUSTRY_TOPIC": group("replayed")}  # its own topic: the module's broker is shared
+    settings = settings_from_env(broker, {"VNINDUSTRY_GROUP": group("replay-1"), **topic})
+    ensure_topics(settings)
+    publish(EVENTS, settings)
     run_consumer(settings, warehouse, batch_size=7)
     assert_exactly_once(warehouse)
     # another group reads the whole topic again from offset 0; the same article published twice
     publish(EVENTS[:3], settings)
-    replay = run_consumer(settings_from_env(broker, {"VNINDUSTRY_GROUP": "replay-2"}), warehouse, batch_size=11)
+    replay = run_consumer(settings_from_env(broker, {"VNINDUSTRY_GROUP": group("replay-2"), **topic}), warehouse, batch_size=11)
     assert replay.records == len(EVENTS) + 3 and (replay.articles, replay.observations) == (0, 0)
     assert_exactly_once(warehouse)
 
 
-def test_two_consumers_in_one_group_share_partitions_through_a_rebalance(tmp_path):
+def test_two_consumers_in_one_group_share_partitions_through_a_rebalance(lake_dir):
     with embedded_broker() as address:
         settings = settings_from_env(address, {"VNINDUSTRY_GROUP": "pair"})
         ensure_topics(settings)
         publish(EVENTS, settings)
-        warehouse = tmp_path / "w.duckdb"
-        staging.connect(warehouse).close()
+        warehouse = lake_dir
+        staging.connect(Lake.of(warehouse)).close()
         reports = {}
 
         def slow_process(records):  # slow enough that the second consumer joins mid-way
@@ -144,17 +153,17 @@ def test_two_consumers_in_one_group_share_partitions_through_a_rebalance(tmp_pat
 
 
 def test_marts_after_kills_equal_marts_of_a_clean_run(broker, tmp_path):
-    from flows.transform import run_dbt
+    from flows.transform import build
 
-    recovered, clean = tmp_path / "recovered" / "w.duckdb", tmp_path / "clean" / "w.duckdb"
+    recovered, clean = tmp_path / "recovered" / "lake", tmp_path / "clean" / "lake"
     assert child(broker, recovered, "mid_transaction", group="marts-a").returncode == -signal.SIGKILL
     assert child(broker, recovered, "after_db_commit", group="marts-a").returncode == -signal.SIGKILL
     assert child(broker, recovered, "none", group="marts-a").returncode == 0
     assert child(broker, clean, "none", group="marts-b").returncode == 0
     tables = {}
     for name, path in (("recovered", recovered), ("clean", clean)):
-        run_dbt(["build", "--quiet"], path)
-        con = duckdb.connect(str(path), read_only=True)
+        build(Lake.of(path), path.parent)
+        con = Lake.of(path).connect(read_only=True)
         tables[name] = {
             "fct_observations": sorted(con.execute("select * exclude (loaded_at) from marts.fct_observations").fetchall()),
             "fct_province_year_sector": sorted(con.execute(
@@ -198,12 +207,12 @@ def test_bad_input_goes_to_the_dlq_and_rejected_and_the_rest_of_the_batch_loads(
             producer.send(settings.articles_topic, key=f"k{i}".encode(), value=payload, partition=0)
         producer.flush()
         producer.close()
-        warehouse = tmp_path / "w.duckdb"
+        warehouse = tmp_path / "lake"
         result = ingest_flow(bootstrap_servers=address, warehouse=str(warehouse), batch_size=len(payloads))
         assert (result["articles"], result["rejected"]) == (4, len(BAD_PAYLOADS) + 2)
 
         dead = read_topic(address, settings.dlq_topic)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = Lake.of(warehouse).connect(read_only=True)
     phases = con.execute("select phase, count(*) from ingest.rejected group by 1 order by 1").fetchall()
     con.close()
     expected = {}
@@ -232,25 +241,28 @@ def test_broker_down_at_start_retries_with_back_off_then_exits_non_zero():
     assert time.monotonic() - started >= 0.6  # 0.2 s then 0.4 s of back-off
 
 
-def test_bi_readers_of_the_published_copy_are_never_blocked(broker, tmp_path):
+def test_bi_readers_of_the_lake_are_never_blocked_and_see_the_latest_snapshot(broker, tmp_path):
     from flows.ingest import ingest_flow
     from flows.transform import transform_flow
 
-    warehouse, published = tmp_path / "w.duckdb", tmp_path / "published"
+    warehouse, published = tmp_path / "lake", tmp_path / "published"
     settings = {"warehouse": str(warehouse), "publish_dir": str(published)}
     ingest_flow(bootstrap_servers=broker, warehouse=str(warehouse))
     transform_flow(**settings)
-    reader = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
-    before = reader.execute("select count(*) from fct_observations").fetchall()[0][0]
+    reader = Lake.of(warehouse).connect(read_only=True)  # BI attaches the lake read-only and stays
+    before = reader.execute("select count(*) from marts.fct_observations").fetchall()[0][0]
+    reader.execute("BEGIN TRANSACTION")  # a long BI read holds its snapshot...
+    assert reader.execute("select count(*) from marts.fct_observations").fetchall()[0][0] == before
     extra = build_event("Tin mới", "Năm 2021, giá trị sản xuất công nghiệp tỉnh Cao Bằng đạt 5.000 tỷ đồng.")
     publish([extra], settings_from_env(broker, {}))
-    ingest_flow(bootstrap_servers=broker, warehouse=str(warehouse))  # a new load and build while BI holds the copy
+    ingest_flow(bootstrap_servers=broker, warehouse=str(warehouse))  # ...while a load and a build run
     transform_flow(**settings)
-    assert reader.execute("select count(*) from fct_observations").fetchall()[0][0] == before  # its snapshot
+    assert reader.execute("select count(*) from marts.fct_observations").fetchall()[0][0] == before
+    reader.execute("COMMIT")
+    assert reader.execute("select count(*) from marts.fct_observations").fetchall()[0][0] == before + 1  # next query
     reader.close()
-    fresh = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
-    assert fresh.execute("select count(*) from fct_observations").fetchall()[0][0] == before + 1
-    fresh.close()
+    exported = duckdb.sql(f"select count(*) from '{published / 'current' / 'fct_observations.parquet'}'").fetchall()[0][0]
+    assert exported == before + 1
 
 
 def test_broker_lost_mid_run_commits_no_partial_batch_and_the_run_completes_when_it_returns(tmp_path):
@@ -263,7 +275,7 @@ def test_broker_lost_mid_run_commits_no_partial_batch_and_the_run_completes_when
         settings = settings_from_env(address, {"VNINDUSTRY_GROUP": "outage"})
         ensure_topics(settings)
         publish(EVENTS, settings)
-        warehouse = tmp_path / "w.duckdb"
+        warehouse = tmp_path / "lake"
         seen = {"batches": 0, "outage": None, "after_return": 0}
 
         def process_then_lose_broker(records):
@@ -282,7 +294,7 @@ def test_broker_lost_mid_run_commits_no_partial_batch_and_the_run_completes_when
     assert seen["outage"] is not None and seen["after_return"] > 0  # work went on once the broker was back
     assert report.articles == len(EVENTS)
     assert_exactly_once(warehouse)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = Lake.of(warehouse).connect(read_only=True)
     stored = sum(r[0] for r in con.execute("select next_offset from ingest.kafka_offsets").fetchall())
     con.close()
     assert stored >= len(EVENTS)  # every batch's offsets were stored with its rows

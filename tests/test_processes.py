@@ -7,10 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from conftest import FIXTURES, REPO, SEEDS
+from conftest import REGRESSION_ARTICLES, REPO, SEEDS
+from flows.lake import Lake
 from producers.broker import broker_command, free_port, wait_for_port
 from vnindustry import processes
 
@@ -63,13 +63,13 @@ def start_cli(args: list[str], tmp_path: Path, **env) -> tuple[subprocess.Popen,
 def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "articles"
     folder.mkdir()
-    for path in sorted(SEEDS.glob("*.txt")) + sorted((FIXTURES / "dev" / "articles").glob("*.txt")):
+    for path in sorted(SEEDS.glob("*.txt")) + sorted(REGRESSION_ARTICLES.glob("*.txt")):
         (folder / path.name).write_bytes(path.read_bytes())
     return folder
 
 
 def loaded(warehouse: Path) -> tuple[set, int, int]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = Lake.of(warehouse).connect(read_only=True)
     try:
         ids = {r[0] for r in con.execute("select article_id from ingest.raw_articles").fetchall()}
         facts, distinct = con.execute("select count(*), count(distinct observation_id) from ingest.observations").fetchall()[0]
@@ -102,7 +102,7 @@ def test_sigterm_to_run_stops_every_child_keeps_committed_batches_and_a_rerun_co
     assert stderr.read_text().strip().splitlines()[-1].startswith("vnindustry: error: stopped by SIGTERM")
     wait_until(lambda: not any(alive(pid) for pid in kids), f"children {sorted(kids)} gone after SIGTERM", timeout=30)
 
-    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    warehouse = tmp_path / "data" / "lake"
     ids, facts, distinct = loaded(warehouse)
     assert 0 < len(ids) < len(list(articles.glob("*.txt")))  # stopped mid-ingest, with whole batches kept
     assert facts == distinct

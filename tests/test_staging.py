@@ -5,6 +5,7 @@ import pytest
 
 from conftest import SEEDS
 from flows import staging
+from flows.lake import Lake
 from flows.batch import process_records
 from vnindustry.events import build_event, cloudevent_headers, encode_event, split_title
 
@@ -18,8 +19,8 @@ def records(paths, start=0, partition=0):
     return out
 
 
-def test_batch_and_offsets_in_one_transaction_and_replays_add_nothing(tmp_path):
-    con = staging.connect(tmp_path / "w.duckdb")
+def test_batch_and_offsets_in_one_transaction_and_replays_add_nothing(lake_dir):
+    con = staging.connect(Lake.of(lake_dir))
     seeds = sorted(SEEDS.glob("*.txt"))
     batch = process_records(records(seeds) + [SimpleNamespace(topic="articles", partition=0, offset=9, key=b"k", value=b"{", headers=[])])
     batch.cluster_id = "c1"
@@ -31,8 +32,8 @@ def test_batch_and_offsets_in_one_transaction_and_replays_add_nothing(tmp_path):
     assert staging.stored_offsets(con, "other-cluster", "g", "articles") == {}
 
 
-def test_a_failed_transaction_leaves_nothing(tmp_path, monkeypatch):
-    con = staging.connect(tmp_path / "w.duckdb")
+def test_a_failed_transaction_leaves_nothing(lake_dir, monkeypatch):
+    con = staging.connect(Lake.of(lake_dir))
     batch = process_records(records(sorted(SEEDS.glob("*.txt"))))
     batch.cluster_id = "c1"
     original = staging._insert
@@ -45,27 +46,43 @@ def test_a_failed_transaction_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(staging, "_insert", fail_on_rejected)
     with pytest.raises(RuntimeError):
         staging.store_batch(con, batch, "g")
-    assert staging.counts(con) == {"raw_articles": 0, "observations": 0, "rejected": 0, "kafka_offsets": 0}
+    assert staging.counts(con) == {"raw_articles": 0, "observations": 0, "rejected": 0, "kafka_offsets": 0, "topic_resets": 0}
 
 
-def test_a_second_writer_gets_a_clear_error(tmp_path):
-    path = tmp_path / "w.duckdb"
+def test_two_writers_at_once_each_store_their_batch_exactly_once(lake_dir):
+    """The lake has many writers: two processes' transactions on the same tables both land,
+    the loser of a write conflict retries on the winner's result, and no article is doubled."""
+    seeds = sorted(SEEDS.glob("*.txt"))
     script = (
-        "import sys; from pathlib import Path; from flows import staging\n"
-        "try:\n    staging.connect(Path(sys.argv[1]))\nexcept staging.WarehouseBusy as e:\n    print('busy'); sys.exit(3)\n"
+        "import sys, pickle; from pathlib import Path; from flows import staging; from flows.lake import Lake\n"
+        "batch = pickle.loads(sys.stdin.buffer.read()); con = staging.connect(Lake.of(Path(sys.argv[1])))\n"
+        "result = staging.store_batch(con, batch, sys.argv[2]); print(result.articles, result.retries)\n"
     )
-    con = staging.connect(path)
-    import subprocess, sys
-    result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=Path(__file__).parents[1])
-    con.close()
-    assert result.returncode == 3 and "busy" in result.stdout
+    import pickle, subprocess, sys
+    staging.connect(Lake.of(lake_dir)).close()
+    batches = []
+    for group, part in (("g1", seeds[:3]), ("g2", seeds[1:])):  # seeds 1 and 2 go to both writers
+        batch = process_records(records(part))
+        batch.cluster_id = "c1"
+        batches.append((group, pickle.dumps(batch)))
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(lake_dir), group], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).parents[1])
+             for group, _ in batches]
+    outputs = [p.communicate(data, timeout=120) for p, (_, data) in zip(procs, batches)]
+    assert all(p.returncode == 0 for p in procs), [o[1][-2000:] for o in outputs]
+    con = staging.connect(Lake.of(lake_dir))
+    ids = [r[0] for r in staging.run(con, "select article_id from ingest.raw_articles")]
+    assert sorted(ids) == sorted({a["article_id"] for _, data in batches for a in pickle.loads(data).articles})
+    assert sum(int(o[0].split()[0]) for o in outputs) == len(seeds)
+    assert staging.stored_offsets(con, "c1", "g1", "articles") == {0: 3}
+    assert staging.stored_offsets(con, "c1", "g2", "articles") == {0: 4}
 
 
-def test_reparse_replaces_facts_of_articles_read_by_another_parser_version(tmp_path):
+def test_reparse_replaces_facts_of_articles_read_by_another_parser_version(lake_dir):
     from flows.reparse import reparse
     from vnindustry.contract import PARSER_VERSION
 
-    path = tmp_path / "w.duckdb"
+    path = Lake.of(lake_dir)
     con = staging.connect(path)
     batch = process_records(records(sorted(SEEDS.glob("*.txt"))))
     staging.store_batch(con, batch, "g")
@@ -84,3 +101,17 @@ def test_reparse_replaces_facts_of_articles_read_by_another_parser_version(tmp_p
     assert staging.run(con, "select observation_id from ingest.observations order by 1") == facts
     assert staging.run(con, "select distinct parser_version from ingest.raw_articles") == [(PARSER_VERSION,)]
     assert reparse(path).articles_reparsed == 0
+
+
+def test_processes_starting_together_on_a_new_lake_all_open_it(lake_dir):
+    """Workers started at once race to create the catalog and the tables: every one gets the lake."""
+    import subprocess, sys
+    code = ("import sys; from pathlib import Path; from flows import staging; from flows.lake import Lake\n"
+            "staging.connect(Lake.of(Path(sys.argv[1]))).close(); print('open')\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(lake_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, cwd=Path(__file__).parents[1]) for _ in range(4)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [r[1][-1500:] for r in results]
+    con = staging.connect(Lake.of(lake_dir))
+    assert staging.counts(con) == {"raw_articles": 0, "observations": 0, "rejected": 0, "kafka_offsets": 0, "topic_resets": 0}
+    assert staging.run(con, "select count(*) from ingest.commit_fence")[0][0] >= 1

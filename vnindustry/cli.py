@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from vnindustry import __version__
-from vnindustry.cli_support import Cli, InputRefused, ProgressLines, StepFailed, UsageProblem
+from vnindustry.cli_support import Cli, CliError, ExitCode, InputRefused, ProgressLines, StepFailed, UsageProblem, one_line
 
 app = typer.Typer(help="Vietnamese provincial industry news -> Kafka -> Prefect -> DuckDB -> dbt marts.",
                   no_args_is_help=True, cls=Cli, pretty_exceptions_enable=False)
@@ -72,14 +72,14 @@ def _checked_paths() -> None:
     config.check_paths()
 
 
-def _require_warehouse() -> Path:
+def _require_warehouse() -> None:
     from flows import settings as config
+    from flows.staging import has_loader_tables
 
-    warehouse = config.warehouse_path()
-    if not warehouse.exists():
-        raise StepFailed(f"no warehouse at {warehouse} yet: run `vnindustry ingest` (or `vnindustry run`) first, "
-                         f"or set VNINDUSTRY_WAREHOUSE / VNINDUSTRY_DATA_DIR")
-    return warehouse
+    lake = config.lake()
+    if not has_loader_tables(lake):
+        raise StepFailed(f"no warehouse at {lake.describe()} yet: run `vnindustry ingest` (or `vnindustry run`) first, "
+                         f"or set VNINDUSTRY_DATA_DIR / VNINDUSTRY_CATALOG")
 
 
 def _reach_cluster(bootstrap: str) -> None:
@@ -154,9 +154,14 @@ def _fmt(number: Optional[float]) -> str:
 def bench(
     corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and the dev and own corpora)."),
     size_mb: float = typer.Option(10.0, "--size-mb", help="Corpus size to build by repeating the articles."),
+    pipeline: Optional[int] = typer.Option(None, "--pipeline", min=1, help="Measure the whole pipeline on N generated articles."),
 ) -> None:
     """Measure the reader: articles/s, MB/s and peak memory on a corpus of at least --size-mb, against
-    a bare regular-expression number scan of the same corpus; then time on run-on sentences."""
+    a bare regular-expression number scan of the same corpus; then time on run-on sentences. With
+    --pipeline N, the whole pipeline instead (see flows/bench.py)."""
+    if pipeline:
+        _bench_pipeline(pipeline)
+        return
     from vnindustry.benchmark import corpus, number_scan_mb_per_s, run_benchmark, run_on_seconds
     from vnindustry.reference import REPO_ROOT
 
@@ -209,6 +214,16 @@ def score(
                 out.print(f"  EXTRA {line}")
             for line in result.wrong_fields:
                 out.print(f"  FIELD {line}")
+
+
+def _bench_pipeline(count: int) -> None:
+    from flows.bench import run_pipeline_bench, table as bench_table
+
+    bench = run_pipeline_bench(count, log=lambda m: console.print(f"[dim]{m}[/dim]"))
+    result = Table("stage", "seconds", "rate", "peak RSS MB", "notes", title=f"pipeline, {count} articles")
+    for row in bench_table(bench):
+        result.add_row(*row)
+    out.print(result)
 
 
 @app.command()
@@ -334,26 +349,34 @@ def _ingest_summary(report: dict) -> str:
             f"{report['observations']} new facts, {report['rejected']} rejected")
 
 
+def _transform_summary(report: dict) -> str:
+    changed = "" if report["articles_changed"] is None else f", {report['articles_changed']} articles changed"
+    exported = ", ".join(f"{table} {rows}" for table, rows in report["published"].items()) or "unchanged"
+    return f"transform: {report['mode']} build on snapshot {report['snapshot']}{changed} in {report['seconds']:.1f}s; export: {exported}"
+
+
 def _print_counts(counts: dict, json_output: bool, summary) -> None:
     if json_output:
         sys.stdout.write(json.dumps(counts) + "\n")
     else:
-        out.print(summary(counts), markup=False, highlight=False)
+        out.print(summary(counts), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
 def transform(
-    json_output: bool = typer.Option(False, "--json", help="Print the row counts as JSON on stdout."),
+    full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild every mart, reload seeds, run every test."),
+    force: bool = typer.Option(False, "--force", help="Publish even when the warehouse lacks articles of the last published set."),
+    json_output: bool = typer.Option(False, "--json", help="Print the build's report as JSON on stdout."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
-    """Run the transform flow: dbt build, then publish the marts for BI."""
+    """Run the transform flow: an incremental dbt build in the lake, then the Parquet export."""
     _checked_paths()
     _require_warehouse()
     from flows.transform import transform_flow
 
-    with ProgressLines(console).stage("transform flow: dbt build + publish marts…"):
-        counts = transform_flow()
-    _print_counts(counts, json_output, lambda c: "transform: published " + ", ".join(f"{t} {n}" for t, n in c.items()))
+    with ProgressLines(console).stage("transform flow: dbt build in the lake + Parquet export…"):
+        report = transform_flow(full_refresh=full_refresh, force=force)
+    _print_counts(report, json_output, _transform_summary)
 
 
 @app.command()
@@ -361,6 +384,7 @@ def run(
     paths: List[str] = typer.Argument(None, help="Articles to publish (default: seeds/)."),
     batch_size: int = typer.Option(500, min=1),
     published_at: Optional[str] = typer.Option(None, "--published-at", callback=_published_at),
+    follow: bool = typer.Option(False, "--follow", help="Then keep consuming and refreshing the marts (Ctrl-C stops)."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """The whole pipeline: broker -> publish -> ingest flow -> transform flow -> summary."""
@@ -378,11 +402,13 @@ def run(
 
             ingested = ingest_flow(bootstrap_servers=bootstrap, batch_size=batch_size)
         console.print(_ingest_summary(ingested), markup=False, highlight=False)
-    with lines.stage("transform flow: dbt build + publish marts…"):
-        from flows.transform import transform_flow
+        with lines.stage("transform flow: dbt build in the lake + Parquet export…"):
+            from flows.transform import transform_flow
 
-        transform_flow()
-    _summary(config.published_dir(), config.warehouse_path())
+            transform_flow()
+        _summary(config.lake(), config.published_dir())
+        if follow:
+            _follow(bootstrap)
     console.print(f"[dim]done in {time.monotonic() - started:.1f}s[/dim]")
     _refused_in_part(report)
 
@@ -398,7 +424,7 @@ def reparse(
     from flows.reparse import reparse as run_reparse
     from vnindustry.contract import PARSER_VERSION
 
-    report = run_reparse(config.warehouse_path(), force=force)
+    report = run_reparse(config.lake(), force=force)
     console.print(
         f"reparse with {PARSER_VERSION}: {report.articles_reparsed} of {report.articles_seen} articles re-read, "
         f"facts {report.facts_before} → {report.facts_after}, {report.failed} failed (old facts kept)"
@@ -406,31 +432,134 @@ def reparse(
     console.print("run `vnindustry transform` to rebuild the marts")
 
 
-def _summary(published: Path, warehouse: Path) -> None:
-    import duckdb
+def _summary(lake, published: Path) -> None:
+    from flows.query import query
 
-    con = duckdb.connect(str(published / "marts.duckdb"), read_only=True)
-    try:
-        facts = con.execute("select count(*) from fct_observations").fetchall()[0][0]
-        articles = con.execute("select count(distinct article_id) from fct_observations").fetchall()[0][0]
-        rows = con.execute(
-            """select coalesce(geo_name, '(unknown)'), year, sector, metric, status,
-                      value, unit, change_pct
-               from fct_province_year_sector order by geo_name, year, sector, metric limit 20"""
-        ).fetchall()
-    finally:
-        con.close()
-    stage = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        loaded, rejected = (stage.execute(f"select count(*) from ingest.{t}").fetchall()[0][0] for t in ("raw_articles", "rejected"))
-    finally:
-        stage.close()
+    def one(sql: str):
+        return query(lake, sql)[1]
+
+    [(loaded, rejected, facts, articles)] = one(
+        "select (select count(*) from ingest.raw_articles), (select count(*) from ingest.rejected), "
+        "count(*), count(distinct article_id) from marts.fct_observations")
+    rows = one("""select coalesce(geo_name, '(unknown)'), year, sector, metric, status, value, unit, change_pct
+                  from marts.fct_province_year_sector order by geo_name, year, sector, metric limit 20""")
     out.print(f"[bold]warehouse[/bold]: {loaded} articles loaded, {facts} facts from {articles} articles, {rejected} rejected")
     table = Table("province", "year", "sector", "metric", "status", "value", "unit", "change %", title="fct_province_year_sector")
     for row in rows:
         table.add_row(*(str(c) if c is not None else "-" for c in row[:5]), _fmt(row[5]), row[6] or "-", _fmt(row[7]))
     out.print(table)
-    out.print(f"BI: open [bold]{published / 'marts.duckdb'}[/bold] read-only, or the Parquet files beside it.")
+    out.print(f"BI: attach the lake read-only ([bold]vnindustry query \"select …\"[/bold] shows how, see README), "
+              f"or read the Parquet files in {published / 'current'}.")
+
+
+def _follow(bootstrap: str) -> None:
+    from flows.worker import worker_flow
+
+    console.print(f"following: publish more with KAFKA_BOOTSTRAP_SERVERS={bootstrap} vnindustry publish …; Ctrl-C stops")
+    worker_flow(bootstrap_servers=bootstrap)
+
+
+@app.command()
+def worker(
+    ingest: bool = typer.Option(True, "--ingest/--no-ingest", help="Consume article events (needs KAFKA_BOOTSTRAP_SERVERS)."),
+    transform: bool = typer.Option(True, "--transform/--no-transform", help="Refresh the marts when new facts land."),
+    interval: float = typer.Option(2.0, "--interval", min=0.1, help="Seconds between checks for new facts."),
+    batch_size: int = typer.Option(500, min=1),
+    serve: bool = typer.Option(False, "--serve", help="Serve the flow as a Prefect deployment (flow.serve) instead of running it now."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Continuous mode: consume and/or refresh the marts until stopped (a Prefect flow)."""
+    from producers.kafka_settings import configured_bootstrap
+
+    if ingest and not configured_bootstrap():
+        raise UsageProblem("set KAFKA_BOOTSTRAP_SERVERS, or use --no-ingest (or `vnindustry run --follow`)")
+    _checked_paths()
+    from flows.worker import worker_flow
+
+    parameters = {"ingest": ingest, "transform": transform, "interval_s": interval, "batch_size": batch_size}
+    if serve:
+        worker_flow.serve(name="vnindustry-worker", parameters=parameters)
+        return
+    console.print(worker_flow(**parameters), markup=False, highlight=False)
+
+
+@app.command()
+def status(
+    json_output: bool = typer.Option(False, "--json", help="Print the status as JSON on stdout."),
+    max_lag: int = typer.Option(0, "--max-lag", min=0, help="Records a partition may lag before the status is stale."),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Lag per partition, last batch, rows per table, rejects, topic resets, marts built at, source
+    freshness. Exit 0 healthy, 6 stale, 4 Kafka unreachable, 5 no warehouse (for cron and monitors)."""
+    from flows import settings as config
+    from flows.status import gather
+    from producers.kafka_settings import configured_bootstrap, settings_from_env
+
+    _require_warehouse()
+    bootstrap = configured_bootstrap()
+    report = gather(config.lake(), settings_from_env(bootstrap) if bootstrap else None, max_lag)
+    if json_output:
+        sys.stdout.write(json.dumps(report.as_dict(), default=str) + "\n")
+    else:
+        _print_status(report)
+    if report.problems:
+        raise CliError("stale: " + "; ".join(report.problems), ExitCode.STALE)
+
+
+def _print_status(report) -> None:
+    def table(title: str, rows: list[dict]) -> None:
+        if rows:
+            shown = Table(*rows[0].keys(), title=title, title_justify="left")
+            for row in rows:
+                shown.add_row(*("-" if v is None else str(v) for v in row.values()))
+            out.print(shown)
+
+    out.print(f"warehouse: {report.warehouse}", markup=False, highlight=False, soft_wrap=True)
+    out.print(f"kafka: {report.kafka}", markup=False, highlight=False, soft_wrap=True)
+    table("lag per partition (end offset - next offset stored with the data)", report.partitions)
+    out.print(f"last batch: {report.last_batch_at or 'never'}; marts built: {report.marts_built_at or 'never'} "
+              f"{report.marts_build or ''}; articles loaded since: {report.articles_after_build}", markup=False, highlight=False,
+              soft_wrap=True)
+    table("rows", [{"table": name, "rows": rows} for name, rows in report.rows.items()])
+    table("rejects by phase", [{**r, "latest_reason": one_line(r["latest_reason"], 100)} for r in report.rejects])
+    table("topic resets (latest)", report.topic_resets)
+    table("source freshness (last dbt source freshness)", report.source_freshness)
+    out.print("healthy" if not report.problems else "stale: " + "; ".join(report.problems), markup=False, highlight=False,
+              soft_wrap=True)
+
+
+@app.command()
+def maintain(
+    retention: str = typer.Option("7 days", "--retention", help="How far back time travel reaches (an interval)."),
+) -> None:
+    """Compact the lake: merge small files, flush inlined rows, expire old snapshots, delete unused files."""
+    from flows import settings as config
+    from flows.maintenance import maintain as run_maintenance
+
+    report = run_maintenance(config.lake(), retention)
+    console.print(f"data files {report.files_before} → {report.files_after}, {report.snapshots_expired} snapshots expired")
+
+
+@app.command()
+def query(
+    sql: Optional[str] = typer.Argument(None, help="SQL over the lake: schemas marts, ingest, reference."),
+    at: Optional[str] = typer.Option(None, "--at", help="A snapshot id or a timestamp: the lake as it was then."),
+    snapshots: bool = typer.Option(False, "--snapshots", help="List the latest snapshots instead."),
+) -> None:
+    """Query the lake read-only (as BI does), now or as it was at a snapshot (time travel)."""
+    from flows import settings as config
+    from flows.query import query as run_query, snapshots as list_snapshots
+
+    if not sql and not snapshots:
+        raise typer.BadParameter("give a SQL query, or --snapshots")
+    if snapshots:
+        columns, rows = ["snapshot_id", "snapshot_time", "changes"], list_snapshots(config.lake())
+    else:
+        columns, rows = run_query(config.lake(), sql, at)
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("-" if c is None else str(c) for c in row))
+    out.print(table)
 
 
 if __name__ == "__main__":

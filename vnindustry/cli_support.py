@@ -36,6 +36,7 @@ class ExitCode(IntEnum):
     INPUT_REFUSED = 3  # some or all input refused (each with its reason); the rest was done
     UNAVAILABLE = 4  # Kafka unreachable, broker port taken: a service could not be reached or started
     STEP_FAILED = 5  # a pipeline step could not run or failed (no warehouse yet, warehouse busy, dbt, stall)
+    STALE = 6  # `status`: lag above the limit, marts older than the loaded data, or a source past its freshness
     INTERRUPTED = 130  # Ctrl-C (SIGINT)
     TERMINATED = 143  # SIGTERM (SIGHUP gives 129)
 
@@ -81,6 +82,7 @@ KNOWN_FAILURES = {
     ("flows.staging", "WarehouseBusy"): ExitCode.STEP_FAILED,
     ("flows.transform", "DbtFailed"): ExitCode.STEP_FAILED,
     ("flows.consumer", "IngestStalled"): ExitCode.STEP_FAILED,
+    ("flows.published_set", "WouldLoseFacts"): ExitCode.STEP_FAILED,
 }
 ADVICE = {
     "WarehouseBusy": "another vnindustry process is writing; wait for it or stop it, then run again",
@@ -213,17 +215,23 @@ class ProgressLines:
         if self.interactive:
             with self.out.status(title) as status:
                 self.status = status
-                with progress.listening(lambda _stage, message: self.show(message)):
+                with progress.listening(self.hear):
                     yield self.show
             self.status = None
         else:
             self.out.print(title, markup=False, highlight=False, soft_wrap=True)
             self.last_line = time.monotonic()
-            with progress.listening(lambda _stage, message: self.show(message)):
+            with progress.listening(self.hear):
                 yield self.show
             if self.pending:
                 self.out.print(f"  {self.pending}", markup=False, highlight=False, soft_wrap=True)
                 self.pending = None
+
+    def hear(self, stage: str, message: str) -> None:
+        if stage == progress.ALERT:
+            self.out.print(f"vnindustry: warning: {one_line(message, 2000)}", markup=False, highlight=False, soft_wrap=True)
+        else:
+            self.show(message)
 
     def show(self, message: str) -> None:
         if self.status is not None:

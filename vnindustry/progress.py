@@ -10,6 +10,7 @@ import threading
 from typing import Any, Callable, Iterator
 
 Listener = Callable[[str, str], None]  # (stage, message)
+ALERT = "alert"  # a stage whose messages are shown at once, whole, never folded into a progress line
 _listeners: list[Listener] = []
 _lock = threading.Lock()
 _dbt_done = {"n": 0}

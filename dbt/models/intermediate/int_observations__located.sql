@@ -16,12 +16,7 @@ select
         when observations.period_end > '2025-06' then '34'
         else '63'
     end as province_list,
-    case
-        when observations.geo_code is null then '-1'
-        when observations.geo_code = 'VN' then 'VN'
-        when observations.period_end > '2025-06' then '34-' || observations.geo_code
-        else '63-' || observations.geo_code
-    end as province_key,
+    {{ province_key('observations.geo_code', 'observations.period_end') }} as province_key,
     case
         when observations.geo_code = 'VN' then 'VN'
         when observations.period_end > '2025-06' then observations.geo_code

@@ -1,5 +1,5 @@
 -- Candidates for the province x year x sector table: sector-level facts (no product, no
--- division) whose period lies within one calendar year.
+-- division) whose period lies within one calendar year, with their article's publication date.
 select
     observation_id,
     article_id,
@@ -24,8 +24,9 @@ select
     change_base,
     plan_pct,
     price_basis,
-    loaded_at
+    articles.published_on as article_published_on
 from {{ ref('int_observations__located') }}
+inner join {{ ref('stg_ingest__articles') }} as articles using (article_id)
 where product is null
     and division is null
     and sector is not null

@@ -1,4 +1,7 @@
 -- Product figures (sản lượng, tồn kho) by place and period.
+-- Incremental: a build replaces the rows of articles added or re-read since the last build.
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_articles() }}") }}
+
 select
     observation_id,
     article_id,
@@ -24,3 +27,6 @@ select
     status
 from {{ ref('int_observations__located') }}
 where product is not null
+{% if is_incremental_build() %}
+    and article_id in ({{ changed_articles() }})
+{% endif %}

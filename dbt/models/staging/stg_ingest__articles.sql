@@ -11,4 +11,4 @@ select
     "offset" as kafka_offset,
     parser_version,
     length(body) as body_chars
-from {{ source('ingest', 'raw_articles') }}
+from {{ ingest_source('raw_articles') }}

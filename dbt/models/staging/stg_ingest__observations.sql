@@ -25,4 +25,4 @@ select
     parser_version,
     attachment,
     loaded_at
-from {{ source('ingest', 'observations') }}
+from {{ ingest_source('observations') }}

@@ -7,4 +7,4 @@ select
     reason,
     octet_length(payload) as payload_bytes,
     rejected_at
-from {{ source('ingest', 'rejected') }}
+from {{ ingest_source('rejected') }}
