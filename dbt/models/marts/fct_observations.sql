@@ -1,6 +1,6 @@
 -- One row per fact, with the provenance to trace it to its words and re-parse it.
 -- Incremental: a build replaces the rows of articles added or re-read since the last build.
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_articles() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_articles() }}") }}
 
 with located as (
     select * from {{ ref('int_observations__located') }}
@@ -20,14 +20,24 @@ select
     located.province_list,
     located.geo_code,
     located.geo_name,
+    located.province_name,
+    located.region,
+    located.province_2025_key,
     located.province_2025_code,
+    located.province_2025_name,
     located.period_key,
     located.period_start,
     located.period_end,
+    located.period_start_date,
+    located.period_end_date,
     located.period_year,
     located.months_covered,
     located.sector,
+    located.sector_name_en,
+    located.sector_name_vi,
     located.division,
+    located.division_name_en,
+    located.division_name_vi,
     located.product,
     located.metric,
     located.value,

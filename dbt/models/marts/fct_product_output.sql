@@ -1,6 +1,6 @@
 -- Product figures (sản lượng, tồn kho) by place and period.
 -- Incremental: a build replaces the rows of articles added or re-read since the last build.
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_articles() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_articles() }}") }}
 
 select
     observation_id,
@@ -9,14 +9,22 @@ select
     province_list,
     geo_code,
     geo_name,
+    province_name,
+    region,
+    province_2025_key,
     province_2025_code,
+    province_2025_name,
     period_key,
     period_start,
     period_end,
+    period_start_date,
+    period_end_date,
     period_year,
     months_covered,
     product,
     sector,
+    sector_name_en,
+    sector_name_vi,
     metric,
     value,
     unit,

@@ -1,0 +1,119 @@
+-- Figures a person should look at before trusting them, one row per figure and reason:
+--   far_from_province_series   a value per month `series_outlier_factor` times above or below
+--                              the median of the same province's other years (within
+--                              `series_window_years`), same sector, metric and unit
+--   contradicted_by_another_article   another article states a different figure for the same
+--                              province, year, sector, metric, status and period
+--   iip_change_out_of_band     an IIP change outside `iip_change_low_pct`..`iip_change_high_pct`
+-- Rebuilt in full by every build (a series check reads every year of a province).
+{{ config(materialized='table') }}
+
+with headline as (
+    select * from {{ ref('fct_province_year_sector') }}
+    where is_headline and value is not null and unit is not null
+),
+
+series as (
+    select
+        headline.observation_id,
+        headline.value / headline.months_covered as value_per_month,
+        median(other.value / other.months_covered) as others_median_per_month,
+        count(*) as other_years
+    from headline
+    inner join headline as other
+        on other.province_key = headline.province_key
+        and other.sector = headline.sector
+        and other.metric = headline.metric
+        and other.unit = headline.unit
+        and other.year <> headline.year
+        and abs(other.year - headline.year) <= {{ var('series_window_years') }}
+    group by all
+),
+
+far_from_series as (
+    select
+        'far_from_province_series' as check_name,
+        observation_id,
+        cast(null as varchar) as compared_observation_id,
+        others_median_per_month as reference_value,
+        printf('%.4g per month is %.1fx the median of %d other year(s) of this province (%.4g per month)',
+               value_per_month, value_per_month / others_median_per_month, other_years, others_median_per_month) as detail
+    from series
+    where others_median_per_month > 0
+        and (value_per_month >= others_median_per_month * {{ var('series_outlier_factor') }}
+             or value_per_month * {{ var('series_outlier_factor') }} <= others_median_per_month)
+),
+
+chosen as (
+    select * from {{ ref('fct_province_year_sector') }} where has_disagreement
+),
+
+contradicted as (
+    select
+        'contradicted_by_another_article' as check_name,
+        chosen.observation_id,
+        other.observation_id as compared_observation_id,
+        coalesce(other.value, other.change_pct) as reference_value,
+        printf('article %s states %s%s for the same period', other.article_id,
+               coalesce(printf('%.6g %s', other.value, other.unit), ''),
+               coalesce(printf(' (%+.4g%%)', other.change_pct), '')) as detail
+    from chosen
+    inner join {{ ref('int_observations__sector_aggregates') }} as other
+        on other.province_key = chosen.province_key
+        and other.period_year = chosen.year
+        and other.sector = chosen.sector
+        and other.metric = chosen.metric
+        and other.status = chosen.status
+        and other.period_key = chosen.period_key
+        and other.article_id <> chosen.article_id
+    where not {{ figures_agree('other', 'chosen') }}
+),
+
+iip_out_of_band as (
+    select
+        'iip_change_out_of_band' as check_name,
+        observation_id,
+        cast(null as varchar) as compared_observation_id,
+        change_pct as reference_value,
+        printf('IIP change %+.4g%% is outside %s%%..%s%%', change_pct,
+               {{ var('iip_change_low_pct') }}, {{ var('iip_change_high_pct') }}) as detail
+    from {{ ref('fct_observations') }}
+    where metric = 'iip'
+        and change_pct not between {{ var('iip_change_low_pct') }} and {{ var('iip_change_high_pct') }}
+),
+
+flagged as (
+    select * from far_from_series
+    union all
+    select * from contradicted
+    union all
+    select * from iip_out_of_band
+)
+
+select
+    flagged.check_name,
+    flagged.detail,
+    flagged.observation_id,
+    flagged.compared_observation_id,
+    flagged.reference_value,
+    facts.article_id,
+    facts.province_key,
+    facts.province_name,
+    facts.province_2025_key,
+    facts.period_year as year,
+    facts.period_key,
+    facts.sector,
+    facts.division,
+    facts.product,
+    facts.metric,
+    facts.status,
+    facts.value,
+    facts.unit,
+    facts.change_pct,
+    facts.change_base,
+    facts.evidence,
+    facts.article_title,
+    facts.article_url,
+    facts.article_published_on
+from flagged
+inner join {{ ref('fct_observations') }} as facts using (observation_id)
