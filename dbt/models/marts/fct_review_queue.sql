@@ -1,7 +1,8 @@
 -- Figures a person should look at before trusting them, one row per figure and reason:
 --   far_from_province_series   a value per month `series_outlier_factor` times above or below
---                              the median of the same province's other years (within
---                              `series_window_years`), same sector, metric and unit
+--                              the median of the same province's years within
+--                              `series_window_years` of it (itself included, `series_min_years`
+--                              at least), same sector, metric and unit; headline rows only
 --   contradicted_by_another_article   another article states a different figure for the same
 --                              province, year, sector, metric, status and period
 --   iip_change_out_of_band     an IIP change outside `iip_change_low_pct`..`iip_change_high_pct`
@@ -17,15 +18,14 @@ series as (
     select
         headline.observation_id,
         headline.value / headline.months_covered as value_per_month,
-        median(other.value / other.months_covered) as others_median_per_month,
-        count(*) as other_years
+        median(other.value / other.months_covered) as median_per_month,
+        count(*) as years
     from headline
     inner join headline as other
         on other.province_key = headline.province_key
         and other.sector = headline.sector
         and other.metric = headline.metric
         and other.unit = headline.unit
-        and other.year <> headline.year
         and abs(other.year - headline.year) <= {{ var('series_window_years') }}
     group by all
 ),
@@ -35,13 +35,14 @@ far_from_series as (
         'far_from_province_series' as check_name,
         observation_id,
         cast(null as varchar) as compared_observation_id,
-        others_median_per_month as reference_value,
-        printf('%.4g per month is %.1fx the median of %d other year(s) of this province (%.4g per month)',
-               value_per_month, value_per_month / others_median_per_month, other_years, others_median_per_month) as detail
+        median_per_month as reference_value,
+        printf('%.4g per month is %.1fx the median of this province''s %d years around it (%.4g per month)',
+               value_per_month, value_per_month / median_per_month, years, median_per_month) as detail
     from series
-    where others_median_per_month > 0
-        and (value_per_month >= others_median_per_month * {{ var('series_outlier_factor') }}
-             or value_per_month * {{ var('series_outlier_factor') }} <= others_median_per_month)
+    where years >= {{ var('series_min_years') }}
+        and median_per_month > 0
+        and (value_per_month >= median_per_month * {{ var('series_outlier_factor') }}
+             or value_per_month * {{ var('series_outlier_factor') }} <= median_per_month)
 ),
 
 chosen as (
@@ -75,8 +76,8 @@ iip_out_of_band as (
         observation_id,
         cast(null as varchar) as compared_observation_id,
         change_pct as reference_value,
-        printf('IIP change %+.4g%% is outside %s%%..%s%%', change_pct,
-               {{ var('iip_change_low_pct') }}, {{ var('iip_change_high_pct') }}) as detail
+        printf('IIP change %+.4g%% is outside %g%%..%g%%', change_pct,
+               cast({{ var('iip_change_low_pct') }} as double), cast({{ var('iip_change_high_pct') }} as double)) as detail
     from {{ ref('fct_observations') }}
     where metric = 'iip'
         and change_pct not between {{ var('iip_change_low_pct') }} and {{ var('iip_change_high_pct') }}
