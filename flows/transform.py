@@ -27,8 +27,8 @@ from flows.publish_marts import publish_marts
 from vnindustry.reference import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt"
-ROUTINE_MODELS = ("fct_observations", "fct_product_output", "fct_province_year_sector", "dim_period",
-                  "fct_review_queue", "assert_province_year_sector_grain_is_unique")
+ROUTINE_MODELS = ("fct_observations", "fct_product_output", "fct_province_year_sector", "fct_province_year_product",
+                  "dim_period", "fct_review_queue", "assert_province_year_sector_grain_is_unique")
 BUILDS = f"""
 CREATE SCHEMA IF NOT EXISTS transform;
 CREATE TABLE IF NOT EXISTS transform.builds (

@@ -39,6 +39,15 @@ def test_a_row_reads_without_docs_and_says_which_articles_agree(bi_lake):
                    2, 1, True, True, 3)
 
 
+def test_a_product_stated_by_two_articles_is_one_headline_row(bi_lake):
+    lake, _, events = bi_lake
+    assert rows(lake, """
+        select province_name, year, product, value, unit, change_pct, article_id, candidate_count, agreeing_article_count,
+               has_disagreement, is_headline
+        from marts.fct_province_year_product""") == [
+        ("Cao Bằng", 2023, "xi măng", 1.2e6, "tonne", 3.0, events["latest_2023"]["article_id"], 2, 2, False, True)]
+
+
 def test_province_2025_key_reads_a_series_across_the_merger(bi_lake):
     lake, _, _ = bi_lake
     series = rows(lake, """

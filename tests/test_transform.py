@@ -17,7 +17,8 @@ FULL_YEAR = build_event("Tin B", "Năm 2023, giá trị sản xuất công nghi�
                                  "tăng 5,2% so với năm trước.", published_at="2023-12-28")
 ROW = ("select value, months_covered, is_full_year, candidate_count, article_id from marts.fct_province_year_sector "
        "where geo_code = '04' and year = 2023 and sector = 'industry' and metric = 'production_value'")
-MARTS = ("fct_observations", "fct_province_year_sector", "fct_product_output", "dim_period")
+MARTS = ("fct_observations", "fct_province_year_sector", "fct_product_output", "fct_province_year_product", "dim_period",
+         "fct_review_queue")
 
 
 def query(lake: Lake, sql: str) -> list:

@@ -4,7 +4,7 @@
 --                              `series_window_years` of it (itself included, `series_min_years`
 --                              at least), same sector, metric and unit; headline rows only
 --   contradicted_by_another_article   another article states a different figure for the same
---                              province, year, sector, metric, status and period
+--                              province, year, sector or product, metric, status and period
 --   iip_change_out_of_band     an IIP change outside `iip_change_low_pct`..`iip_change_high_pct`
 -- Rebuilt in full by every build (a series check reads every year of a province).
 {{ config(materialized='table') }}
@@ -46,7 +46,15 @@ far_from_series as (
 ),
 
 chosen as (
-    select * from {{ ref('fct_province_year_sector') }} where has_disagreement
+    select observation_id, article_id, province_key, year, period_key, sector, null as product, metric, status,
+           value, unit, bound, change_pct, change_base, price_basis
+    from {{ ref('fct_province_year_sector') }}
+    where has_disagreement
+    union all
+    select observation_id, article_id, province_key, year, period_key, sector, product, metric, status,
+           value, unit, bound, change_pct, change_base, null as price_basis
+    from {{ ref('fct_province_year_product') }}
+    where has_disagreement
 ),
 
 contradicted as (
@@ -59,13 +67,15 @@ contradicted as (
                coalesce(printf('%.6g %s', other.value, other.unit), ''),
                coalesce(printf(' (%+.4g%%)', other.change_pct), '')) as detail
     from chosen
-    inner join {{ ref('int_observations__sector_aggregates') }} as other
+    inner join {{ ref('int_observations__within_year') }} as other
         on other.province_key = chosen.province_key
         and other.period_year = chosen.year
-        and other.sector = chosen.sector
+        and other.period_key = chosen.period_key
+        and other.sector is not distinct from chosen.sector
+        and other.product is not distinct from chosen.product
+        and other.division is null
         and other.metric = chosen.metric
         and other.status = chosen.status
-        and other.period_key = chosen.period_key
         and other.article_id <> chosen.article_id
     where not {{ figures_agree('other', 'chosen') }}
 ),
