@@ -72,7 +72,8 @@ BI_ARTICLES = {
                     "2024-01-20"),
     # 2021 is ten times the years around it (a unit slip of the kind a reviewer should see)
     "series": ("Tin 3", "Năm 2022, giá trị sản xuất công nghiệp tỉnh Cao Bằng đạt 6.500 tỷ đồng. Năm 2021, giá trị sản "
-                        "xuất công nghiệp tỉnh Cao Bằng đạt 65.000 tỷ đồng.", "2023-01-15"),
+                        "xuất công nghiệp tỉnh Cao Bằng đạt 65.000 tỷ đồng. Năm 2022, giá trị tăng thêm ngành công nghiệp "
+                        "tỉnh Cao Bằng tăng 6,5% so với năm trước.", "2023-01-15"),
     # the same 2025 province on both sides of the merger: Bắc Giang (63-24) became part of Bắc Ninh (34-24)
     "merger": ("Tin 4", "Sáu tháng cuối năm 2025, chỉ số sản xuất công nghiệp tỉnh Bắc Ninh tăng 12,1% so với cùng kỳ. "
                         "Năm 2024, chỉ số sản xuất công nghiệp tỉnh Bắc Giang tăng 22,6% so với năm trước.", "2026-01-10"),

@@ -312,6 +312,27 @@ def worker(
 
 
 @app.command()
+def report(
+    output: Optional[Path] = typer.Option(None, "--out", help="The HTML file to write (default: $VNINDUSTRY_DATA_DIR/report.html)."),
+) -> None:
+    """Write a self-contained HTML report of the marts: charts by province and year, provinces
+    ranked by region, data freshness and the review queue (opens offline, no server)."""
+    from flows import settings as config
+    from vnindustry.report.data import NoMarts, load
+    from vnindustry.report.page import render
+
+    target = (output or config.data_dir() / "report.html").resolve()
+    try:
+        data = load(config.lake())
+    except NoMarts as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(data), encoding="utf-8")
+    out.print(f"report written to {target}: {len(data.headline)} headline figures, {len(data.review)} to review")
+
+
+@app.command()
 def maintain(
     retention: str = typer.Option("7 days", "--retention", help="How far back time travel reaches (an interval)."),
 ) -> None:
