@@ -37,3 +37,18 @@ def test_only_write_conflicts_are_retried():
     assert is_conflict(duckdb.Error("Failed to commit: database is locked"))
     assert not is_conflict(duckdb.CatalogException("Table with name nope does not exist"))
     assert not is_conflict(RuntimeError("conflict"))  # not a database error
+
+
+def test_an_s3_data_path_gets_a_secret_from_the_aws_variables(monkeypatch, tmp_path):
+    from flows.lake import s3_secret_sql
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "minio-user")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "minio-secret-from-env")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://minio:9000")
+    con = duckdb.connect(config={"autoinstall_known_extensions": False})
+    install_extensions(con)
+    con.execute("LOAD httpfs")
+    con.execute(s3_secret_sql())  # DuckDB accepts it (no network needed to create a secret)
+    [(provider, scope)] = con.execute("select provider, scope from duckdb_secrets() where name = 'vnindustry_s3'").fetchall()
+    assert provider == "config" and scope == ["s3://", "s3n://", "s3a://"]
+    assert "ENDPOINT 'minio:9000'" in s3_secret_sql() and "USE_SSL false" in s3_secret_sql()
