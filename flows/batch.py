@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Optional, Protocol
 
+from flows import parse_budget
 from flows.staging import Batch, headers_json, now
 from vnindustry.contract import PARSER_VERSION, Observation
 from vnindustry.events import EventError, decode_event
-from vnindustry.reader import parse_article
 
 
 class Record(Protocol):
@@ -47,7 +47,9 @@ def observation_rows(observations: list[Observation], loaded_at=None) -> list[di
     return rows
 
 
-def process_records(records: Iterable[Record]) -> Batch:
+def process_records(records: Iterable[Record], parse: Optional[Callable[[dict], list[Observation]]] = None) -> Batch:
+    """`parse` defaults to the reader under the per-article time budget (flows/parse_budget.py)."""
+    parse = parse or parse_budget.reader()
     batch = Batch()
     loaded_at = now()
     for record in records:
@@ -60,8 +62,11 @@ def process_records(records: Iterable[Record]) -> Batch:
             batch.rejected.append(_reject(record, key, exc.phase, exc.reason, loaded_at))
             continue
         try:
-            observations = parse_article(event)
-        except Exception as exc:  # the reader failed on this article: reject it, keep the batch going
+            observations = parse(event)
+        except (parse_budget.OverBudget, parse_budget.ReaderFailed) as exc:
+            batch.rejected.append(_reject(record, key, "parse", str(exc), loaded_at))
+            continue
+        except Exception as exc:  # the in-process reader failed on this article: reject it, keep the batch going
             batch.rejected.append(_reject(record, key, "parse", f"{type(exc).__name__}: {exc}", loaded_at))
             continue
         batch.articles.append(

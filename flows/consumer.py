@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 DLQ_MAX_PAYLOAD = 512 * 1024  # below every broker's default message size limit
 
 
+class IngestStalled(TimeoutError):
+    """No progress (no partition assigned, or no batch) for too long: nothing partial was stored."""
+
+
 @dataclass
 class IngestReport:
     batches: int = 0
@@ -197,9 +201,9 @@ def run_consumer(
             if assignment and all(end.reached(tp) for tp in assignment):
                 break
             if time.monotonic() - progressed > max_stall_s:  # e.g. the broker is gone and stays gone
-                raise TimeoutError(f"no progress for {max_stall_s:.0f}s; stored batches are safe, run again when Kafka is back")
+                raise IngestStalled(f"no progress for {max_stall_s:.0f}s; stored batches are safe, run again when Kafka is back")
             if not assignment and time.monotonic() - started > assignment_timeout_s:
-                raise TimeoutError(f"no partition of {settings.articles_topic!r} was assigned within {assignment_timeout_s:.0f}s")
+                raise IngestStalled(f"no partition of {settings.articles_topic!r} was assigned within {assignment_timeout_s:.0f}s")
     finally:
         consumer.close()
         producer.close()

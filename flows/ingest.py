@@ -11,6 +11,7 @@ from flows import consumer as loop
 from flows import settings as config
 from flows.batch import process_records
 from flows.staging import Batch, StoreResult, store_batch
+from vnindustry import progress
 
 
 @task(name="parse-batch", cache_policy=NONE)
@@ -43,6 +44,8 @@ def ingest_flow(
     def report_batch(report: loop.IngestReport) -> None:
         logger.info("batch %d: %d records, %d articles, %d facts, %d rejected so far",
                     report.batches, report.records, report.articles, report.observations, report.rejected)
+        progress.emit("ingest", f"ingest: {report.batches} batches, {report.records:,} records → {report.articles:,} new "
+                                f"articles, {report.observations:,} new facts, {report.rejected:,} rejected")
 
     report = loop.run_consumer(
         settings, lake, batch_size=batch_size, follow=follow,

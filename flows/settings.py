@@ -34,8 +34,28 @@ def published_dir(override: Optional[str] = None) -> Path:
     return Path(override or os.environ.get("VNINDUSTRY_PUBLISH_DIR") or data_dir() / "published").resolve()
 
 
+class SettingsError(ValueError):
+    """Settings that would lose data or cannot work; the message says which and what to change."""
+
+
+def check_paths(warehouse: Optional[str] = None, publish: Optional[Path] = None) -> None:
+    """Publishing replaces files in the publish folder: the data folder and the lake's local
+    catalog and data files must not be inside it (or be it)."""
+    publish = publish or published_dir()
+    the_lake = lake(warehouse)
+    places = [("VNINDUSTRY_DATA_DIR", data_dir())]
+    if not the_lake.data_path.startswith("s3://"):
+        places.append(("VNINDUSTRY_DATA_PATH", Path(the_lake.data_path)))
+    if the_lake.sqlite_file is not None:
+        places.append(("the lake's catalog", the_lake.sqlite_file))
+    for name, path in places:
+        if path == publish or path.is_relative_to(publish):
+            raise SettingsError(f"{name} ({path}) is inside VNINDUSTRY_PUBLISH_DIR ({publish}): publishing the marts "
+                                f"could overwrite it; point VNINDUSTRY_PUBLISH_DIR at a folder of its own")
+
+
 def kafka(bootstrap_servers: Optional[str] = None) -> KafkaSettings:
     bootstrap = bootstrap_servers or configured_bootstrap()
     if not bootstrap:
-        raise RuntimeError("no Kafka cluster: set KAFKA_BOOTSTRAP_SERVERS or run through `vnindustry run`")
+        raise SettingsError("no Kafka cluster: set KAFKA_BOOTSTRAP_SERVERS or run through `vnindustry run`")
     return settings_from_env(bootstrap)

@@ -24,6 +24,7 @@ from flows import settings as config
 from flows import staging
 from flows.lake import ALIAS, Lake, current_snapshot
 from flows.publish_marts import publish_marts
+from vnindustry import progress
 from vnindustry.reference import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt"
@@ -87,7 +88,7 @@ def run_dbt(args: list[str], lake: Lake, work_dir: Path, variables: Optional[dic
 
     common = dbt_paths(work_dir)
     with lake_environment(lake, snapshot):
-        result = dbtRunner(manifest=parsed_manifest(common)).invoke(
+        result = dbtRunner(manifest=parsed_manifest(common), callbacks=[progress.dbt_event]).invoke(
             [*args, *common, *(["--vars", json.dumps(variables)] if variables else [])]
         )
     if not result.success:
@@ -199,6 +200,7 @@ def publish(lake: Lake, target: Path) -> dict[str, int]:
 def transform_flow(warehouse: Optional[str] = None, publish_dir: Optional[str] = None, full_refresh: bool = False) -> dict:
     """Build the marts in the lake (incrementally when it can), then refresh the Parquet export."""
     lake = config.lake(warehouse)
+    config.check_paths(warehouse, config.published_dir(publish_dir))
     report = dbt_build(lake, config.work_dir(warehouse), full_refresh)
     if report.mode != "skipped" or not (config.published_dir(publish_dir) / "current").exists():
         report.published = publish(lake, config.published_dir(publish_dir))

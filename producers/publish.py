@@ -8,6 +8,7 @@ from kafka import KafkaProducer
 
 from producers.articles import Refusal
 from producers.kafka_settings import KafkaSettings
+from vnindustry import progress
 from vnindustry.events import cloudevent_headers, encode_event
 
 
@@ -46,6 +47,7 @@ def publish(items: Iterable[Union[dict, Refusal]], settings: KafkaSettings) -> P
                 )
             )
             report.article_ids.append(item["article_id"])
+            progress.emit("publish", f"publish: {len(report.article_ids):,} articles sent, {len(report.refused):,} refused")
         producer.flush()
         for future in futures:
             future.get(timeout=30)  # raises if the broker did not acknowledge

@@ -16,6 +16,7 @@ import pytest  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = Path(__file__).parent / "corpus"
 
 
 def article(body: str, published_at: str | None = None, title: str = "") -> dict:

@@ -1,9 +1,18 @@
-"""docker-compose.yml describes a real deployment; prefect.yaml declares both flows."""
+"""docker-compose.yml describes a real deployment; prefect.yaml declares both flows, and
+`prefect deploy --all` plus a process worker run them against a real Prefect server."""
+import json
+import os
+import re
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
+
+from flows.lake import Lake
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -51,3 +60,66 @@ def test_prefect_deployments_point_at_real_flows():
         path, name = entry.split(":")
         module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
         assert getattr(module, name).name in ("ingest", "transform", "worker")
+
+
+@pytest.mark.e2e
+def test_prefect_deploy_all_then_a_process_worker_runs_the_ingest_deployment(tmp_path):
+    """The README's deployment commands against a real Prefect server (`prefect server start`)."""
+    from producers.articles import read_articles
+    from producers.broker import embedded_broker, free_port
+    from producers.kafka_settings import settings_from_env
+    from producers.publish import publish
+    from producers.topics import ensure_topics
+    from vnindustry import processes
+
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": api,
+           "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",  # only the run the test asks for
+           "VNINDUSTRY_DATA_DIR": str(tmp_path / "data"), "PREFECT_LOGGING_LEVEL": "INFO"}
+    prefect = str(Path(sys.executable).parent / "prefect")
+
+    def cli(*args: str, timeout: float = 120) -> str:
+        result = subprocess.run([prefect, "--no-prompt", *args], cwd=REPO, env=env, capture_output=True, text=True,
+                                timeout=timeout)
+        assert result.returncode == 0, f"prefect {' '.join(args)}: {result.stdout[-3000:]}{result.stderr[-3000:]}"
+        return result.stdout
+
+    server = processes.spawn([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with embedded_broker() as bootstrap:
+            settings = settings_from_env(bootstrap, {})
+            ensure_topics(settings)
+            assert publish(read_articles([str(REPO / "seeds")]), settings).sent == 5
+            env["KAFKA_BOOTSTRAP_SERVERS"] = bootstrap
+            wait_for_health(api, server)
+
+            cli("work-pool", "create", "vnindustry", "--type", "process", "--overwrite")
+            cli("deploy", "--all")
+            listed = cli("deployment", "ls")
+            assert "ingest/ingest" in listed and "transform/transform" in listed and "worker/worker" in listed
+
+            started = cli("deployment", "run", "ingest/ingest")
+            run_id = re.search(r"UUID: ([0-9a-f-]{36})", started)[1]
+            worker = cli("worker", "start", "--pool", "vnindustry", "--run-once", timeout=300)
+            state = json.loads(cli("flow-run", "inspect", run_id, "--output", "json"))["state"]["type"]
+            assert state == "COMPLETED", worker[-3000:]
+        con = Lake.at(tmp_path / "data" / "lake").connect(read_only=True)
+        assert con.execute("select count(*) from ingest.raw_articles").fetchall() == [(5,)]
+        con.close()
+    finally:
+        processes.stop(server)
+
+
+def wait_for_health(api: str, server, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"prefect server exited with {server.returncode}"
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"prefect server not healthy within {timeout:.0f}s")

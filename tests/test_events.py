@@ -44,3 +44,18 @@ def test_bad_events_name_their_phase(raw, phase):
     with pytest.raises(EventError) as caught:
         decode_event(raw)
     assert caught.value.phase == phase and caught.value.reason
+
+
+@pytest.mark.parametrize("value", ["2023-05-01xyz", "2023-05-01\n", "2023-13-45", "2023-02-29", "yesterday", "05/01/2023"])
+def test_published_at_is_a_whole_real_date_on_both_sides(value):
+    with pytest.raises(EventError, match="published_at"):
+        build_event("t", "x", published_at=value)
+    event = build_event("t", "x", published_at="2023-05-01")
+    event["published_at"] = value  # what another producer could send
+    with pytest.raises(EventError, match="published_at") as error:
+        decode_event(encode_event(event))
+    assert error.value.phase == "validate"
+
+
+def test_an_iso_date_time_gives_its_date():
+    assert build_event("t", "x", published_at="2023-05-01T23:10:00+07:00")["published_at"] == "2023-05-01"

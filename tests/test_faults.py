@@ -186,43 +186,44 @@ BAD_PAYLOADS = {
 
 
 def test_bad_input_goes_to_the_dlq_and_rejected_and_the_rest_of_the_batch_loads(tmp_path, monkeypatch):
-    from flows import batch as batch_module
+    from flows import parse_budget
     from flows.ingest import ingest_flow
 
-    real_parse = batch_module.parse_article
-
-    def parse_or_explode(event):  # an article the reader cannot read
-        if "READER-BREAKS-HERE" in event["body"]:
-            raise RuntimeError("reader failure injected by the test")
-        return real_parse(event)
-
-    monkeypatch.setattr(batch_module, "parse_article", parse_or_explode)
+    # the reader in its worker process: raises on one article, never returns on another
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
+    reader = parse_budget.BudgetedReader(1.0, reader="stuck_reader:parse_article")
+    monkeypatch.setattr(parse_budget, "reader", lambda: reader.parse)
     with embedded_broker() as address:
         settings = settings_from_env(address, {})
         ensure_topics(settings)
         producer = KafkaProducer(bootstrap_servers=address, acks="all", max_request_size=16 * 1024 * 1024)
         good = EVENTS[:4]
         breaking = build_event("Bài lỗi", "Năm 2020 READER-BREAKS-HERE tăng 5%")
+        stuck = build_event("Bài treo", "Năm 2020 STUCK tăng 5%")
         payloads = [json.dumps(e, ensure_ascii=False).encode() for e in good[:2]] + list(BAD_PAYLOADS) + \
-                   [json.dumps(breaking).encode()] + [json.dumps(e, ensure_ascii=False).encode() for e in good[2:]]
+                   [json.dumps(breaking).encode(), json.dumps(stuck).encode()] + \
+                   [json.dumps(e, ensure_ascii=False).encode() for e in good[2:]]
         for i, payload in enumerate(payloads):
             producer.send(settings.articles_topic, key=f"k{i}".encode(), value=payload, partition=0)
         producer.flush()
         producer.close()
         warehouse = tmp_path / "lake"
         result = ingest_flow(bootstrap_servers=address, warehouse=str(warehouse), batch_size=len(payloads))
-        assert (result["articles"], result["rejected"]) == (4, len(BAD_PAYLOADS) + 1)
+        assert (result["articles"], result["rejected"]) == (4, len(BAD_PAYLOADS) + 2)
 
         dead = read_topic(address, settings.dlq_topic)
     con = Lake.of(warehouse).connect(read_only=True)
     phases = con.execute("select phase, count(*) from ingest.rejected group by 1 order by 1").fetchall()
     con.close()
     expected = {}
-    for phase in list(BAD_PAYLOADS.values()) + ["parse"]:
+    for phase in list(BAD_PAYLOADS.values()) + ["parse", "parse"]:
         expected[phase] = expected.get(phase, 0) + 1
     assert dict(phases) == expected
-    assert len(dead) == len(BAD_PAYLOADS) + 1
+    assert len(dead) == len(BAD_PAYLOADS) + 2
     assert all(dict(r.headers)["dlq_reason"] and dict(r.headers)["dlq_phase"] for r in dead)
+    reasons = {dict(r.headers)["dlq_reason"].decode() for r in dead if dict(r.headers)["dlq_phase"] == b"parse"}
+    assert any("reader failure injected" in r for r in reasons) and any("over the 1 s parse budget" in r for r in reasons)
+    reader.close()
     print(f"bad input: {len(dead)} to articles.dlq, rejected by phase {dict(phases)}, 4 good articles loaded")
 
 
@@ -232,10 +233,11 @@ def test_broker_down_at_start_retries_with_back_off_then_exits_non_zero():
     started = time.monotonic()
     result = subprocess.run([str(Path(sys.executable).parent / "vnindustry"), "ingest"], env=env, cwd=REPO,
                             capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2
-    output = result.stdout + result.stderr
-    assert "attempt 1/3" in output and "attempt 2/3" in output
-    assert "cannot reach Kafka at 127.0.0.1:9 after 3 attempts" in " ".join(output.split())
+    assert result.returncode == 4
+    lines = result.stderr.strip().splitlines()
+    assert "attempt 1/3" in lines[0] and "attempt 2/3" in lines[1]
+    assert lines[2].startswith("vnindustry: error: cannot reach Kafka at 127.0.0.1:9 after 3 attempts")
+    assert len(lines) == 3 and result.stdout == ""  # no library log lines, no traceback
     assert time.monotonic() - started >= 0.6  # 0.2 s then 0.4 s of back-off
 
 
@@ -267,8 +269,8 @@ def test_broker_lost_mid_run_commits_no_partial_batch_and_the_run_completes_when
     from producers.broker import free_port
 
     broker_port, proxy_port = free_port(), free_port()
+    proxy = TcpProxy(proxy_port, broker_port).start()
     with embedded_broker(port=broker_port, advertised_port=proxy_port) as _:
-        proxy = TcpProxy(proxy_port, broker_port).start()
         address = f"127.0.0.1:{proxy_port}"
         settings = settings_from_env(address, {"VNINDUSTRY_GROUP": "outage"})
         ensure_topics(settings)

@@ -1,10 +1,12 @@
-"""Throw generated payloads and article texts at decode + parse: no crash, no hang."""
+"""Throw generated payloads and article texts at decode + parse: no crash, no hang. Long
+sentences and run-on lines go through the ingest path, under the per-article parse budget."""
 import json
 from types import SimpleNamespace
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from flows.batch import process_records
+from vnindustry.events import build_event
 from vnindustry.reader import parse_article
 
 FRAGMENTS = st.sampled_from([
@@ -15,7 +17,13 @@ FRAGMENTS = st.sampled_from([
     "khai khoáng", "chế biến, chế tạo", "sản lượng", "tồn kho", "70 -100%", "Views Today : 102", "…", "1.2.3,4",
 ])
 TEXTS = st.one_of(st.lists(FRAGMENTS, max_size=40).map(" ".join), st.text(max_size=300))
-COUNT = {"payloads": 0, "texts": 0}
+# One sentence of 2-16 KB (no full stop), or a run-on line: figures glued by commas and "và".
+LONG_TEXTS = st.tuples(
+    st.lists(FRAGMENTS.filter(lambda f: f not in (".", "…", "\n")), min_size=3, max_size=30),
+    st.sampled_from([" ", ", ", " và ", "; "]),
+    st.integers(min_value=2_000, max_value=16_000),
+).map(lambda t: (t[1].join(t[0]) + t[1]) * (t[2] // (len(t[1].join(t[0])) + len(t[1])) + 1))
+COUNT = {"payloads": 0, "texts": 0, "long": 0}
 
 
 def record(value: bytes) -> SimpleNamespace:
@@ -44,8 +52,21 @@ def fuzz_texts(body, published_at):
         assert body[obs.span[0]:obs.span[1]] == obs.evidence
 
 
+@settings(max_examples=40, deadline=30_000, suppress_health_check=list(HealthCheck))
+@given(LONG_TEXTS, st.sampled_from(["Năm 2023, ", "Tỉnh Hà Nam: ", ""]))
+def fuzz_long_sentences(text, lead):
+    COUNT["long"] += 1
+    event = build_event("Bài dài", lead + text)
+    batch = process_records([record(json.dumps(event, ensure_ascii=False).encode())])
+    assert len(batch.articles) + len(batch.rejected) == 1
+    for row in batch.observations:
+        assert event["body"][row["span_start"]:row["span_end"]] == row["evidence"]
+
+
 def test_ten_thousand_generated_payloads_and_texts_neither_crash_nor_hang():
     fuzz_payloads()
     fuzz_texts()
-    print(f"fuzz: {COUNT['payloads']} payloads through decode+parse, {COUNT['texts']} article texts through parse")
-    assert COUNT["payloads"] + COUNT["texts"] >= 10_000
+    fuzz_long_sentences()
+    print(f"fuzz: {COUNT['payloads']} payloads through decode+parse, {COUNT['texts']} article texts through parse, "
+          f"{COUNT['long']} long sentences and run-on lines through the budgeted ingest path")
+    assert COUNT["payloads"] + COUNT["texts"] >= 10_000 and COUNT["long"] >= 40

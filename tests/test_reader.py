@@ -91,9 +91,11 @@ def test_national_figure_inside_a_provincial_article(read):
     assert next(r for r in rows if r["geo_code"] == "VN")["geo_name"] == "Việt Nam"
 
 
-def test_no_province_named_means_null_geo(read):
-    [r] = read("Năm 2019, giá trị sản xuất công nghiệp của tỉnh tăng 10,5% so với năm trước.")
-    assert r["geo_code"] is None and r["geo_name"] is None
+def test_no_province_named_means_no_fact(read):
+    """Precision first: a figure whose place the text never gives is not guessed into a province."""
+    assert read("Năm 2019, giá trị sản xuất công nghiệp của tỉnh tăng 10,5% so với năm trước.") == []
+    [r] = read("Năm 2019, giá trị sản xuất công nghiệp của tỉnh Hà Nam tăng 10,5% so với năm trước.")
+    assert r["geo_code"] == "35"
 
 
 def test_no_year_anywhere_means_no_fact_but_publication_date_gives_one(read):

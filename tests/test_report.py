@@ -67,7 +67,14 @@ def test_the_report_draws_every_chart_offline_without_console_errors(bi_lake, ch
     assert max(count for count, _ in colours) < 0.9 * image.width * image.height
 
 
-def test_report_without_marts_says_what_to_run(tmp_path):
+def test_report_before_any_transform_says_what_to_run(tmp_path):
+    from flows.lake import Lake
+    from tests_support import store
+    from vnindustry.events import build_event
+
+    store(Lake.at(tmp_path / "lake"), [build_event("Tin", "Năm 2023, giá trị sản xuất công nghiệp tỉnh Cao Bằng đạt 7.000 tỷ đồng.")])
     result = write_report(tmp_path, tmp_path / "report.html")
-    assert result.returncode == 1
-    assert "vnindustry run" in result.stderr and not (tmp_path / "report.html").exists()
+    assert result.returncode == 5
+    assert result.stderr.strip() == ("vnindustry: error: the lake has no marts yet: run `vnindustry transform` "
+                                     "(or `vnindustry run`) first")
+    assert not (tmp_path / "report.html").exists()

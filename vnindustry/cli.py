@@ -1,25 +1,34 @@
 """`vnindustry`: the single entry point (typer).
 
 The reader commands need only the domain core; the pipeline commands import Kafka, Prefect
-and DuckDB inside the command, so `extract` stays light and the core stays pure.
+and DuckDB inside the command, so `extract` stays light and the core stays pure. Errors, exit
+codes, stop signals and progress lines are shared by every command (vnindustry/cli_support.py);
+inputs and settings are checked before any broker, Prefect or dbt starts.
 """
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
-import os
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Iterable, Iterator, List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-app = typer.Typer(help="Vietnamese provincial industry news -> Kafka -> Prefect -> DuckDB -> dbt marts.", no_args_is_help=True)
-console = Console(stderr=True)
+from vnindustry import __version__
+from vnindustry.cli_support import Cli, InputRefused, ProgressLines, StepFailed, UsageProblem
+
+app = typer.Typer(help="Vietnamese provincial industry news -> Kafka -> Prefect -> DuckDB -> dbt marts.",
+                  no_args_is_help=True, cls=Cli, pretty_exceptions_enable=False)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(width=None if sys.stdout.isatty() else 140)
+SHOWN_REFUSALS = 20
 
 CONTRACT_FIELDS = (
     "geo_code", "geo_name", "period_start", "period_end", "sector", "division", "product", "metric", "value", "unit",
@@ -27,10 +36,57 @@ CONTRACT_FIELDS = (
 )
 
 
-def _quiet_prefect(verbose: bool) -> None:
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"vnindustry {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and library logs (also after a command)."),
+) -> None:
+    """Vietnamese provincial industry news -> Kafka -> Prefect -> DuckDB -> dbt marts.
+
+    Exit codes: 0 done, 1 unexpected error, 2 bad usage or settings, 3 input refused,
+    4 Kafka or broker unavailable, 5 a pipeline step failed, 130/143 stopped by SIGINT/SIGTERM.
+    """
+
+
+def _published_at(value: Optional[str]) -> Optional[str]:
+    from vnindustry.events import EventError, published_date
+
+    if value is None:
+        return None
+    try:
+        return published_date(value)
+    except EventError as exc:
+        raise typer.BadParameter(exc.reason.removeprefix("published_at: ")) from None
+
+
+def _checked_paths() -> None:
+    """Settings that would lose data are refused before anything starts."""
+    from flows import settings as config
+
+    config.check_paths()
+
+
+def _require_lake() -> None:
+    """A local lake must exist before a command reads it (a Postgres catalog answers when attached)."""
+    from flows import settings as config
+
+    catalog = config.lake().sqlite_file
+    if catalog is not None and not catalog.exists():
+        raise StepFailed(f"no lake at {catalog.parent} yet: run `vnindustry ingest` (or `vnindustry run`) first, "
+                         f"or set VNINDUSTRY_DATA_DIR / VNINDUSTRY_CATALOG")
+
+
+def _reach_cluster(bootstrap: str) -> None:
+    from producers.connection import wait_for_cluster
+    from producers.kafka_settings import settings_from_env
+
+    wait_for_cluster(settings_from_env(bootstrap), log=lambda m: console.print(f"[yellow]{escape(m)}[/yellow]"))
 
 
 @contextlib.contextmanager
@@ -40,15 +96,9 @@ def kafka_cluster() -> Iterator[str]:
     from producers.kafka_settings import configured_bootstrap, settings_from_env
     from producers.topics import ensure_topics
 
-    from producers.connection import ClusterUnreachable, wait_for_cluster
-
     configured = configured_bootstrap()
     if configured:
-        try:
-            wait_for_cluster(settings_from_env(configured), log=lambda m: console.print(f"[yellow]{m}[/yellow]"))
-        except ClusterUnreachable as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2)
+        _reach_cluster(configured)
         ensure_topics(settings_from_env(configured))
         yield configured
         return
@@ -62,21 +112,23 @@ def kafka_cluster() -> Iterator[str]:
 def extract(
     files: List[Path] = typer.Argument(..., help="Plain-text articles (first line is the title)."),
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl or table."),
-    published_at: Optional[str] = typer.Option(None, "--published-at", help="YYYY-MM-DD, for periods with no year."),
+    published_at: Optional[str] = typer.Option(None, "--published-at", callback=_published_at,
+                                               help="YYYY-MM-DD, for periods with no year."),
 ) -> None:
     """Print the observations the reader finds in plain-text articles."""
+    from producers.articles import read_text_file
     from vnindustry.events import build_event, split_title
     from vnindustry.reader import parse_article
 
     if format not in ("jsonl", "table"):
-        raise typer.BadParameter("--format must be jsonl or table")
+        raise typer.BadParameter("must be jsonl or table", param_hint="--format")
     table = Table(*("file", "geo", "period", "sector", "div", "product", "metric", "value", "unit", "change", "base", "status"))
     failed = 0
     for file in files:
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            console.print(f"[red]{file}: cannot read: {exc}[/red]")
+            text = read_text_file(file)
+        except ValueError as exc:
+            console.print(f"refused {file}: {exc}", markup=False, highlight=False)
             failed += 1
             continue
         event = build_event(*split_title(text), source=str(file), published_at=published_at) if text.strip() else None
@@ -91,7 +143,7 @@ def extract(
     if format == "table":
         out.print(table)
     if failed:
-        raise typer.Exit(1)
+        raise InputRefused(f"{failed} of {len(files)} files refused (listed above); the others were read")
 
 
 def _fmt(number: Optional[float]) -> str:
@@ -100,28 +152,71 @@ def _fmt(number: Optional[float]) -> str:
 
 @app.command()
 def bench(
-    corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and tests/fixtures/dev/)."),
+    corpus_dirs: List[Path] = typer.Argument(None, help="Folders of .txt articles (default: seeds/ and the dev and own corpora)."),
     size_mb: float = typer.Option(10.0, "--size-mb", help="Corpus size to build by repeating the articles."),
     pipeline: Optional[int] = typer.Option(None, "--pipeline", min=1, help="Measure the whole pipeline on N generated articles."),
 ) -> None:
-    """Measure the reader (default) or, with --pipeline N, the whole pipeline (see flows/bench.py)."""
+    """Measure the reader: articles/s, MB/s and peak memory on a corpus of at least --size-mb, against
+    a bare regular-expression number scan of the same corpus; then time on run-on sentences. With
+    --pipeline N, the whole pipeline instead (see flows/bench.py)."""
     if pipeline:
         _bench_pipeline(pipeline)
         return
-    from vnindustry.benchmark import corpus, run_benchmark
+    from vnindustry.benchmark import corpus, number_scan_mb_per_s, run_benchmark, run_on_seconds
     from vnindustry.reference import REPO_ROOT
 
-    folders = corpus_dirs or [REPO_ROOT / "seeds", REPO_ROOT / "tests" / "fixtures" / "dev"]
+    corpus_root = REPO_ROOT / "tests" / "corpus"
+    folders = corpus_dirs or [REPO_ROOT / "seeds", corpus_root / "dev" / "articles", corpus_root / "own" / "articles"]
     events = corpus(folders, size_mb)
     result = run_benchmark(events)
+    scan = number_scan_mb_per_s(events)
     out.print(
-        f"reader {result.articles} articles, {result.megabytes:.1f} MB, {result.facts} facts in {result.seconds:.1f}s: "
-        f"{result.articles_per_s:,.0f} articles/s, {result.mb_per_s:.2f} MB/s, peak RSS {result.peak_rss_mb:.0f} MB"
+        f"reader {result.articles} articles, {result.megabytes:.1f} MB, {result.facts} facts in {result.seconds:.1f}s CPU: "
+        f"{result.articles_per_s:,.0f} articles/s, {result.mb_per_s:.2f} MB/s ({result.mb_per_s / scan:.1%} of a bare "
+        f"number scan at {scan:.0f} MB/s), peak RSS {result.peak_rss_mb:.0f} MB"
     )
+    timings = run_on_seconds()
+    out.print("run-on sentence: " + ", ".join(f"{size // 1000} KB {seconds:.2f}s" for size, seconds in timings)
+              + f" ({timings[-1][1] / timings[0][1]:.1f}x the time for {timings[-1][0] / timings[0][0]:.0f}x the text)")
+
+
+@app.command()
+def score(
+    sets: List[str] = typer.Argument(None, help="GOLD.jsonl ARTICLES_DIR pairs (default: the repository's gold sets)."),
+    heldout: bool = typer.Option(False, "--heldout", help="Also score the held-back set (report it; never tune on it)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List the missed, extra and wrong-field rows."),
+) -> None:
+    """Score the reader against gold sets: precision, recall, F1, and a strict F1 that also asks
+    status, base, price basis, bound, plan share and unit to be right."""
+    from vnindustry.reference import REPO_ROOT
+    from vnindustry.scoring import score_set
+
+    if sets and len(sets) % 2:
+        raise typer.BadParameter("give GOLD.jsonl ARTICLES_DIR pairs")
+    corpus = REPO_ROOT / "tests" / "corpus"
+    named = {
+        "seeds": (REPO_ROOT / "tests" / "fixtures" / "gold_seeds.jsonl", REPO_ROOT / "seeds"),
+        "dev": (corpus / "dev" / "gold.jsonl", corpus / "dev" / "articles"),
+        "own": (corpus / "own" / "gold.jsonl", corpus / "own" / "articles"),
+        "regression": (corpus / "regression" / "gold.jsonl", corpus / "regression" / "articles"),
+    }
+    if heldout:
+        named["heldout"] = (corpus / "heldout" / "gold.jsonl", corpus / "heldout" / "articles")
+    if sets:
+        named = {sets[i]: (Path(sets[i]), Path(sets[i + 1])) for i in range(0, len(sets), 2)}
+    for name, (gold, articles) in named.items():
+        result = score_set(gold, articles)
+        out.print(f"{name}: {result.summary()}")
+        if verbose:
+            for line in result.misses:
+                out.print(f"  MISS  {line}")
+            for line in result.extras:
+                out.print(f"  EXTRA {line}")
+            for line in result.wrong_fields:
+                out.print(f"  FIELD {line}")
 
 
 def _bench_pipeline(count: int) -> None:
-    _quiet_prefect(False)
     from flows.bench import run_pipeline_bench, table as bench_table
 
     bench = run_pipeline_bench(count, log=lambda m: console.print(f"[dim]{m}[/dim]"))
@@ -134,102 +229,178 @@ def _bench_pipeline(count: int) -> None:
 @app.command()
 def publish(
     paths: List[str] = typer.Argument(..., help="Files, folders, or - for JSON lines on stdin."),
-    published_at: Optional[str] = typer.Option(None, "--published-at", help="YYYY-MM-DD for every article."),
+    published_at: Optional[str] = typer.Option(None, "--published-at", callback=_published_at,
+                                               help="YYYY-MM-DD for every article."),
+    embedded: bool = typer.Option(False, "--embedded-broker",
+                                  help="No cluster configured: publish to a broker that stops when this command ends."),
 ) -> None:
     """Publish one event per article to the `articles` topic."""
-    if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        console.print("[yellow]KAFKA_BOOTSTRAP_SERVERS is unset: publishing to an embedded broker that stops after this command.[/yellow]")
+    from producers.kafka_settings import configured_bootstrap
+
+    if not configured_bootstrap() and not embedded:
+        raise UsageProblem("no Kafka cluster configured: set KAFKA_BOOTSTRAP_SERVERS, or pass --embedded-broker to "
+                           "publish into a broker that lives only as long as this command")
+    _checked_paths()
+    articles = _articles_or_refuse(paths, published_at)
     with kafka_cluster() as bootstrap:
-        _publish(paths, bootstrap, published_at)
+        report = _publish(articles, bootstrap)
+    _refused_in_part(report)
 
 
-def _publish(paths: List[str], bootstrap: str, published_at: Optional[str]):
-    from producers.articles import read_articles
+def _articles_or_refuse(paths: List[str], published_at: Optional[str]) -> Iterable:
+    """The articles to publish, read lazily; refused before any broker starts when none is valid."""
+    from producers.articles import Refusal, read_articles
+
+    items = read_articles(paths, published_at)
+    refused = []
+    for item in items:
+        if isinstance(item, Refusal):
+            refused.append(item)
+            continue
+        return itertools.chain(refused, [item], items)
+    where = _record_refusals(refused)
+    _print_refusals(refused)
+    raise InputRefused(f"nothing to publish: {len(refused)} input(s) refused (listed above; recorded in {where})")
+
+
+def _publish(articles: Iterable, bootstrap: str):
     from producers.kafka_settings import settings_from_env
     from producers.publish import publish as send
 
-    report = send(read_articles(paths, published_at), settings_from_env(bootstrap))
+    with ProgressLines(console).stage("publishing articles…"):
+        report = send(articles, settings_from_env(bootstrap))
     console.print(f"published [bold]{report.sent}[/bold] article events, refused {len(report.refused)}")
-    for refusal in report.refused:
-        console.print(f"  [yellow]refused[/yellow] {refusal.source}: {refusal.reason}")
+    _print_refusals(report.refused)
+    report.refusals_file = _record_refusals(report.refused)
     return report
 
 
+def _print_refusals(refusals: list) -> None:
+    for refusal in refusals[:SHOWN_REFUSALS]:
+        console.print(f"  refused {refusal.source}: {refusal.reason}", markup=False, highlight=False)
+    if len(refusals) > SHOWN_REFUSALS:
+        console.print(f"  … and {len(refusals) - SHOWN_REFUSALS} more")
+
+
+def _record_refusals(refusals: list) -> Path:
+    """Every refusal, appended to refused.jsonl in the data folder (time, source, reason)."""
+    from flows import settings as config
+
+    path = config.data_dir() / "refused.jsonl"
+    if refusals:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        at = datetime.now(timezone.utc).isoformat()
+        with path.open("a", encoding="utf-8") as file:
+            for refusal in refusals:
+                file.write(json.dumps({"at": at, "source": refusal.source, "reason": refusal.reason}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _refused_in_part(report) -> None:
+    if report.refused:
+        raise InputRefused(f"{len(report.refused)} input(s) refused (listed above; recorded in {report.refusals_file}); "
+                           f"the {report.sent} valid articles were published")
+
+
 @app.command()
-def broker(port: int = typer.Option(9092, help="Port to listen on (127.0.0.1).")) -> None:
-    """Run the embedded Kafka-protocol broker in the foreground (Ctrl-C stops it)."""
+def broker(port: int = typer.Option(9092, min=1, max=65535, help="Port to listen on (127.0.0.1 only).")) -> None:
+    """Run the embedded broker in the foreground, on loopback only (it has no authentication).
+    Ctrl-C or SIGTERM stops it."""
     from producers.broker import embedded_broker
     from producers.kafka_settings import settings_from_env
     from producers.topics import ensure_topics
 
-    with embedded_broker(port) as bootstrap:
-        ensure_topics(settings_from_env(bootstrap))
-        console.print(f"broker listening on {bootstrap}; export KAFKA_BOOTSTRAP_SERVERS={bootstrap}")
-        try:
+    from vnindustry.cli_support import Stopped
+
+    try:
+        with embedded_broker(port) as bootstrap:
+            ensure_topics(settings_from_env(bootstrap))
+            console.print(f"broker listening on {bootstrap}; export KAFKA_BOOTSTRAP_SERVERS={bootstrap}")
             while True:
                 time.sleep(3600)
-        except KeyboardInterrupt:
-            console.print("stopping broker")
+    except (KeyboardInterrupt, Stopped):
+        console.print("broker stopped")
 
 
 @app.command()
 def ingest(
     batch_size: int = typer.Option(500, min=1, help="Records per batch (one DuckDB transaction each)."),
     follow: bool = typer.Option(False, "--follow", help="Keep consuming instead of stopping at the high watermark."),
+    json_output: bool = typer.Option(False, "--json", help="Print the counts as JSON on stdout."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Run the ingest flow against KAFKA_BOOTSTRAP_SERVERS."""
-    _quiet_prefect(verbose)
+    from producers.kafka_settings import configured_bootstrap
+
+    bootstrap = configured_bootstrap()
+    if not bootstrap:
+        raise UsageProblem("set KAFKA_BOOTSTRAP_SERVERS (or use `vnindustry run`, which brings its own broker)")
+    _checked_paths()
+    _reach_cluster(bootstrap)
     from flows.ingest import ingest_flow
 
-    from producers.connection import ClusterUnreachable
+    with ProgressLines(console).stage("ingest flow: Kafka → DuckDB staging (starting Prefect)…"):
+        report = ingest_flow(batch_size=batch_size, follow=follow)
+    _print_counts(report, json_output, _ingest_summary)
 
-    if not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        raise typer.BadParameter("set KAFKA_BOOTSTRAP_SERVERS (or use `vnindustry run`, which brings its own broker)")
-    try:
-        console.print(ingest_flow(batch_size=batch_size, follow=follow))
-    except ClusterUnreachable as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2)
+
+def _ingest_summary(report: dict) -> str:
+    return (f"ingest: {report['records']} records in {report['batches']} batches → {report['articles']} new articles, "
+            f"{report['observations']} new facts, {report['rejected']} rejected")
+
+
+def _print_counts(counts: dict, json_output: bool, summary) -> None:
+    if json_output:
+        sys.stdout.write(json.dumps(counts) + "\n")
+    else:
+        out.print(summary(counts), markup=False, highlight=False)
 
 
 @app.command()
 def transform(
     full_refresh: bool = typer.Option(False, "--full-refresh", help="Rebuild every mart, reload seeds, run every test."),
+    json_output: bool = typer.Option(False, "--json", help="Print the build report as JSON on stdout."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Run the transform flow: an incremental dbt build in the lake, then the Parquet export."""
-    _quiet_prefect(verbose)
+    _checked_paths()
+    _require_lake()
     from flows.transform import transform_flow
 
-    console.print(transform_flow(full_refresh=full_refresh))
+    with ProgressLines(console).stage("transform flow: dbt build + Parquet export…"):
+        report = transform_flow(full_refresh=full_refresh)
+    _print_counts(report, json_output, _transform_summary)
+
+
+def _transform_summary(report: dict) -> str:
+    return (f"transform: {report['mode']} build on snapshot {report['snapshot']} ({report['articles_changed']} articles "
+            f"changed) in {report['seconds']:.1f}s; published " + ", ".join(f"{t} {n}" for t, n in report["published"].items()))
 
 
 @app.command()
 def run(
     paths: List[str] = typer.Argument(None, help="Articles to publish (default: seeds/)."),
     batch_size: int = typer.Option(500, min=1),
-    published_at: Optional[str] = typer.Option(None, "--published-at"),
+    published_at: Optional[str] = typer.Option(None, "--published-at", callback=_published_at),
     follow: bool = typer.Option(False, "--follow", help="Then keep consuming and refreshing the marts (Ctrl-C stops)."),
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """The whole pipeline: broker -> publish -> ingest flow -> transform flow -> summary."""
-    _quiet_prefect(verbose)
     from flows import settings as config
     from vnindustry.reference import REPO_ROOT
 
-    paths = paths or [str(REPO_ROOT / "seeds")]
+    _checked_paths()
+    articles = _articles_or_refuse(paths or [str(REPO_ROOT / "seeds")], published_at)
     started = time.monotonic()
+    lines = ProgressLines(console)
     with kafka_cluster() as bootstrap:
-        with console.status("publishing articles…"):
-            _publish(paths, bootstrap, published_at)
-        with console.status("ingest flow: Kafka → DuckDB staging (starting Prefect)…"):
+        report = _publish(articles, bootstrap)
+        with lines.stage("ingest flow: Kafka → DuckDB staging (starting Prefect)…"):
             from flows.ingest import ingest_flow
 
             ingested = ingest_flow(bootstrap_servers=bootstrap, batch_size=batch_size)
-        console.print(f"ingest: {ingested['records']} records in {ingested['batches']} batches → "
-                      f"{ingested['articles']} new articles, {ingested['observations']} new facts, {ingested['rejected']} rejected")
-        with console.status("transform flow: dbt build + Parquet export…"):
+        console.print(_ingest_summary(ingested), markup=False, highlight=False)
+        with lines.stage("transform flow: dbt build + Parquet export…"):
             from flows.transform import transform_flow
 
             transform_flow()
@@ -237,6 +408,7 @@ def run(
         if follow:
             _follow(bootstrap)
     console.print(f"[dim]done in {time.monotonic() - started:.1f}s[/dim]")
+    _refused_in_part(report)
 
 
 @app.command()
@@ -245,6 +417,8 @@ def reparse(
 ) -> None:
     """Re-read raw_articles with the current reader and replace each article's facts (one transaction each)."""
     from flows import settings as config
+
+    _require_lake()
     from flows.reparse import reparse as run_reparse
     from vnindustry.contract import PARSER_VERSION
 
@@ -296,11 +470,13 @@ def worker(
     verbose: bool = typer.Option(False, "--verbose", "-v"),
 ) -> None:
     """Continuous mode: consume and/or refresh the marts until stopped (a Prefect flow)."""
-    _quiet_prefect(verbose)
+    from producers.kafka_settings import configured_bootstrap
+
+    if ingest and not configured_bootstrap():
+        raise UsageProblem("set KAFKA_BOOTSTRAP_SERVERS, or use --no-ingest (or `vnindustry run --follow`)")
+    _checked_paths()
     from flows.worker import worker_flow
 
-    if ingest and not os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
-        raise typer.BadParameter("set KAFKA_BOOTSTRAP_SERVERS, or use --no-ingest (or `vnindustry run --follow`)")
     parameters = {"ingest": ingest, "transform": transform, "interval_s": interval, "batch_size": batch_size}
     if serve:
         worker_flow.serve(name="vnindustry-worker", parameters=parameters)
@@ -322,11 +498,11 @@ def report(
     from vnindustry.report.page import render
 
     target = (output or config.data_dir() / "report.html").resolve()
+    _require_lake()
     try:
         data = load(config.lake())
     except NoMarts as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1)
+        raise StepFailed(str(exc)) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(data), encoding="utf-8")
     out.print(f"report written to {target}: {len(data.headline)} headline figures, {len(data.review)} to review")
@@ -340,6 +516,7 @@ def maintain(
     from flows import settings as config
     from flows.maintenance import maintain as run_maintenance
 
+    _require_lake()
     report = run_maintenance(config.lake(), retention)
     console.print(f"data files {report.files_before} → {report.files_after}, {report.snapshots_expired} snapshots expired")
 
@@ -355,7 +532,8 @@ def query(
     from flows.query import query as run_query, snapshots as list_snapshots
 
     if not sql and not snapshots:
-        raise typer.BadParameter("give a SQL query, or --snapshots")
+        raise UsageProblem("give a SQL query, or --snapshots")
+    _require_lake()
     if snapshots:
         columns, rows = ["snapshot_id", "snapshot_time", "changes"], list_snapshots(config.lake())
     else:

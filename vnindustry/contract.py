@@ -9,7 +9,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-PARSER_VERSION = "reader-1.0.0"
+PARSER_VERSION = "reader-2.0.0"
 
 Sector = Literal["industry", "B", "C", "D", "E", "industry_construction"]
 Metric = Literal["production_value", "iip", "value_added", "growth_contribution", "output", "inventory"]

@@ -20,6 +20,7 @@ SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).parent / "schemas" / f"article-event.v{SCHEMA_VERSION}.json"
 EVENT_TYPE = "vn.industry.article.v1"
 CONTENT_TYPE = "application/json"
+MAX_BODY_CHARS = 2_000_000  # the schema's body maxLength
 
 _DATELINE = re.compile(r"(?:cập nhật|ngày đăng|đăng ngày|ngày)\s*:?\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4})", re.IGNORECASE)
 
@@ -61,6 +62,19 @@ def split_title(text: str) -> tuple[str, str]:
     return title, text
 
 
+def published_date(value: str) -> str:
+    """A publication date as YYYY-MM-DD: a real calendar date; an ISO date-time gives its date."""
+    text = value
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text).isoformat()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?", text):
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        raise EventError("validate", f"published_at: {value[:40]!r} is not a real date (YYYY-MM-DD)") from None
+    raise EventError("validate", f"published_at: {value[:40]!r} is not a date (YYYY-MM-DD)")
+
+
 def dateline(text: str) -> Optional[str]:
     match = _DATELINE.search(text)
     if not match:
@@ -89,7 +103,7 @@ def build_event(
         "body": body,
         "source": source,
         "url": url,
-        "published_at": published_at or dateline(body),
+        "published_at": published_date(published_at) if published_at else dateline(body),
         "ingested_at": (ingested_at or datetime.now(timezone.utc)).isoformat(),
     }
     validate_event(event)
@@ -102,6 +116,8 @@ def validate_event(event: Any) -> dict[str, Any]:
         first = errors[0]
         where = "/".join(str(p) for p in first.path) or "event"
         raise EventError("validate", f"{where}: {first.message[:300]}")
+    if event.get("published_at"):
+        published_date(event["published_at"])  # the schema checks the shape; this, the calendar
     return event
 
 

@@ -60,8 +60,6 @@ def records(con, sql: str) -> list[dict]:
 
 
 def load(lake) -> ReportData:
-    if lake.sqlite_file is not None and not lake.sqlite_file.exists():
-        raise NoMarts(f"no lake at {lake.sqlite_file}: run `vnindustry run` (or ingest, then transform) first")
     con = lake.connect(read_only=True)
     try:
         marts = {row[0] for row in con.execute(
