@@ -13,7 +13,7 @@ import tomllib
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, bi_events
 from tests_support import store
 
 SUPERSET = REPO / "deploy" / "superset"
@@ -82,11 +82,15 @@ BI_PROCESS = textwrap.dedent("""
 
 
 @pytest.mark.e2e
-def test_a_sqlalchemy_tool_configured_as_superset_reads_the_marts_read_only_and_sees_new_data(bi_lake, tmp_path):
+def test_a_sqlalchemy_tool_configured_as_superset_reads_the_marts_read_only_and_sees_new_data(tmp_path):
+    from flows.lake import Lake
     from flows.transform import build
     from vnindustry.events import build_event
 
-    lake, work, _ = bi_lake
+    work = tmp_path / "data"  # a lake of its own: the test adds an article to it
+    lake = Lake.at(work / "lake")
+    store(lake, [bi_events()["series"]])
+    assert build(lake, work).mode == "full"
     env = {**os.environ, "VNINDUSTRY_DATA_DIR": str(work), "SUPERSET_SECRET_KEY": "test-only",
            "SUPERSET_DATABASE_URI": f"sqlite:///{tmp_path / 'superset.db'}"}
     child = subprocess.Popen([sys.executable, "-c", BI_PROCESS, str(SUPERSET / "superset_config.py")], env=env,

@@ -171,7 +171,7 @@ def test_broker_publish_ingest_transform_by_hand_print_progress_and_summaries(tm
         assert "ingest: 1 batches, 5 records → 5 new articles" in ingested.stderr
         transformed = cli(tmp_path, "transform", **env)
         assert transformed.returncode == 0, transformed.stderr
-        assert transformed.stdout.startswith("transform: published ") and "fct_observations" in transformed.stdout
+        assert transformed.stdout.startswith("transform: full build on snapshot ") and "fct_observations" in transformed.stdout
         assert re.search(r"dbt: \d+ nodes done, last \w+ \w+", transformed.stderr)
     finally:
         broker.send_signal(signal.SIGINT)

@@ -373,8 +373,9 @@ def transform(
 
 
 def _transform_summary(report: dict) -> str:
-    return (f"transform: {report['mode']} build on snapshot {report['snapshot']} ({report['articles_changed']} articles "
-            f"changed) in {report['seconds']:.1f}s; published " + ", ".join(f"{t} {n}" for t, n in report["published"].items()))
+    changed = "" if report["articles_changed"] is None else f" ({report['articles_changed']} articles changed)"
+    return (f"transform: {report['mode']} build on snapshot {report['snapshot']}{changed} in {report['seconds']:.1f}s; "
+            "published " + ", ".join(f"{t} {n}" for t, n in report["published"].items()))
 
 
 @app.command()

@@ -1,6 +1,6 @@
 -- One row per fact, with the provenance to trace it to its words and re-parse it.
 -- Incremental: a build replaces the rows of articles added or re-read since the last build.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_articles() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_articles() }}") }}
 
 with located as (
     select * from {{ ref('int_observations__located') }}

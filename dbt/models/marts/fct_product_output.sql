@@ -1,6 +1,6 @@
 -- Product figures (sản lượng, tồn kho) by place and period.
 -- Incremental: a build replaces the rows of articles added or re-read since the last build.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail', pre_hook="{{ delete_changed_articles() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_articles() }}") }}
 
 select
     observation_id,

@@ -10,7 +10,6 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    on_schema_change='fail',
     pre_hook="{{ delete_affected_province_years() }}",
 ) }}
 
