@@ -29,6 +29,7 @@ from producers.kafka_settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 DLQ_MAX_PAYLOAD = 512 * 1024  # below every broker's default message size limit
+SESSION_TIMEOUT_S = 6.0
 
 
 class IngestStalled(TimeoutError):
@@ -52,7 +53,7 @@ def make_consumer(settings: KafkaSettings, batch_size: int) -> KafkaConsumer:
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=batch_size,
-        session_timeout_ms=6000,
+        session_timeout_ms=int(SESSION_TIMEOUT_S * 1000),
         heartbeat_interval_ms=1000,
         max_poll_interval_ms=300000,
         fetch_max_bytes=64 * 1024 * 1024,
@@ -69,12 +70,15 @@ class OffsetsFromWarehouse(ConsumerRebalanceListener):
         self.consumer = consumer
         self.stored = stored
         self.assigned: set[TopicPartition] = set()
+        self.changed_at = time.monotonic()
 
     def on_partitions_revoked(self, revoked):
         self.assigned -= set(revoked)
+        self.changed_at = time.monotonic()
 
     def on_partitions_assigned(self, assigned):
         self.assigned |= set(assigned)
+        self.changed_at = time.monotonic()
         stored = self.stored()
         for tp in assigned:
             if tp.partition in stored:  # runs on the client's IO thread: local seeks only
@@ -198,7 +202,11 @@ def run_consumer(
                 continue
             if follow:
                 continue
-            if assignment and all(end.reached(tp) for tp in assignment):
+            if assignment and all(end.reached(tp) for tp in assignment) and (
+                len(assignment) == len(consumer.partitions_for_topic(settings.articles_topic) or ())
+                or time.monotonic() - listener.changed_at > SESSION_TIMEOUT_S + 1
+            ):  # holding only some partitions: stop once the group is stable for a session timeout,
+                # so partitions held by a dead member (evicted after it) are not left behind
                 break
             if time.monotonic() - progressed > max_stall_s:  # e.g. the broker is gone and stays gone
                 raise IngestStalled(f"no progress for {max_stall_s:.0f}s; stored batches are safe, run again when Kafka is back")

@@ -148,7 +148,9 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         statements = TABLES + (FENCE if not _exists(con, "commit_fence") else "")
         transaction(con, lambda: run(con, statements))
 
-    lakes.with_retries(lambda: in_turn(con, create), "create the ingest tables")
+    # processes starting together race to create them: the losers retry and find them
+    lakes.with_retries(lambda: in_turn(con, create), "create the ingest tables",
+                       retryable=lambda exc: lakes.is_conflict(exc) or "already exists" in str(exc).lower())
 
 
 def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -9,6 +9,8 @@ os.environ.setdefault("PREFECT_HOME", _prefect_home)
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# the ephemeral server's 20 s start-up budget is too short on a loaded 2-core machine
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.pop("KAFKA_BOOTSTRAP_SERVERS", None)
 
 import pytest  # noqa: E402

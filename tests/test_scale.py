@@ -54,13 +54,15 @@ def test_three_ingest_workers_a_transform_and_a_reader_at_once(lake_dir, tmp_pat
         publish(EVENTS[:6], settings)
         env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": address, "VNINDUSTRY_DATA_DIR": str(lake_dir.parent),
                "VNINDUSTRY_MAX_STALL_S": "600"}
-        workers = []
-        for i in range(3):
+        workers, logs = [], [tmp_path / f"worker-{i}.log" for i in range(3)]
+        for i, log in enumerate(logs):
             home = tmp_path / f"prefect-{i}"  # each process its own ephemeral Prefect server
             workers.append(subprocess.Popen([CLI, "ingest", "--follow", "--batch-size", "3"], cwd=REPO,
                                             env={**env, "PREFECT_HOME": str(home),
-                                                 "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"},
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+                                                 "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300"},
+                                            stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True,
+                                            # Ctrl-C stops a worker even when this runs from a shell's background job
+                                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)))
         errors, stop = [], threading.Event()
 
         def keep_building():
@@ -90,7 +92,7 @@ def test_three_ingest_workers_a_transform_and_a_reader_at_once(lake_dir, tmp_pat
             for start in range(6, len(EVENTS), 9):  # fed while they run
                 time.sleep(3)
                 publish(EVENTS[start:start + 9], settings)
-            deadline = time.monotonic() + 300
+            deadline = time.monotonic() + 600  # generous: three Prefect servers start on two cores
             while time.monotonic() < deadline and count(lake, "select count(*) from ingest.raw_articles") < len(EVENTS):
                 time.sleep(1)
             time.sleep(3)  # a late duplicate would land now
@@ -98,15 +100,15 @@ def test_three_ingest_workers_a_transform_and_a_reader_at_once(lake_dir, tmp_pat
             stop.set()
             for helper in helpers:
                 helper.join(120)
-            outputs = []
             for worker in workers:
                 worker.send_signal(signal.SIGINT)
             for worker in workers:
                 try:
-                    outputs.append(worker.communicate(timeout=60)[0])
-                except subprocess.TimeoutExpired:
-                    worker.kill()
-                    outputs.append(worker.communicate()[0])
+                    worker.wait(timeout=60)
+                except subprocess.TimeoutExpired:  # its group too: its ephemeral Prefect server
+                    os.killpg(worker.pid, signal.SIGKILL)
+                    worker.wait()
+            outputs = [log.read_text(errors="replace") for log in logs]
     joined = "\n".join(outputs)
     assert count(lake, "select count(*) from ingest.raw_articles"), joined[-3000:]
     assert_exactly_once(lake_dir)
