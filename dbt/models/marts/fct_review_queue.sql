@@ -2,7 +2,8 @@
 --   far_from_province_series   a value per month `series_outlier_factor` times above or below
 --                              the median of the same province's years within
 --                              `series_window_years` of it (itself included, `series_min_years`
---                              at least), same sector, metric and unit; headline rows only
+--                              at least), same sector, metric and unit; headline amounts in bn VND
+--                              (production value, value added), which grow with the months covered
 --   contradicted_by_another_article   another article states a different figure for the same
 --                              province, year, sector or product, metric, status and period
 --   iip_change_out_of_band     an IIP change outside `iip_change_low_pct`..`iip_change_high_pct`
@@ -11,7 +12,7 @@
 
 with headline as (
     select * from {{ ref('fct_province_year_sector') }}
-    where is_headline and value is not null and unit is not null
+    where is_headline and value is not null and unit = 'bn_vnd'
 ),
 
 series as (
