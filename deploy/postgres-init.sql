@@ -1,2 +1,3 @@
--- The DuckLake catalog lives beside Prefect's database on the same server.
+-- The DuckLake catalog and Superset's metadata live beside Prefect's database on the same server.
 CREATE DATABASE lake;
+CREATE DATABASE superset;

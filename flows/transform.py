@@ -30,9 +30,9 @@ from vnindustry import progress
 from vnindustry.reference import REPO_ROOT
 
 DBT_DIR = REPO_ROOT / "dbt"
-ROUTINE_MODELS = ("fct_observations", "fct_product_output", "fct_province_year_sector", "dim_period",
-                  "assert_province_year_sector_grain_is_unique")
-BUILDS = f"""
+ROUTINE_MODELS = ("fct_observations", "fct_product_output", "fct_province_year_sector", "fct_province_year_product",
+                  "dim_period", "fct_review_queue", "assert_province_year_sector_grain_is_unique")
+BUILDS = """
 CREATE SCHEMA IF NOT EXISTS transform;
 CREATE TABLE IF NOT EXISTS transform.builds (
     snapshot BIGINT NOT NULL,

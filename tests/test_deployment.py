@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from flows.lake import Lake
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -68,7 +70,6 @@ def test_prefect_deploy_all_then_a_process_worker_runs_the_ingest_deployment(tmp
     from producers.kafka_settings import settings_from_env
     from producers.publish import publish
     from producers.topics import ensure_topics
-    from flows.lake import Lake
     from vnindustry import processes
 
     port = free_port()
@@ -97,7 +98,7 @@ def test_prefect_deploy_all_then_a_process_worker_runs_the_ingest_deployment(tmp
             cli("work-pool", "create", "vnindustry", "--type", "process", "--overwrite")
             cli("deploy", "--all")
             listed = cli("deployment", "ls")
-            assert "ingest/ingest" in listed and "transform/transform" in listed
+            assert "ingest/ingest" in listed and "transform/transform" in listed and "worker/worker" in listed
 
             started = cli("deployment", "run", "ingest/ingest")
             run_id = re.search(r"UUID: ([0-9a-f-]{36})", started)[1]

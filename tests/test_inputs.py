@@ -4,7 +4,6 @@ import io
 import json
 import os
 
-import pytest
 
 from conftest import SEEDS
 from producers.articles import MAX_FILE_BYTES, MAX_LINE_BYTES, Refusal, read_articles

@@ -11,7 +11,7 @@ import pytest
 from conftest import SEEDS
 from flows import parse_budget
 from flows.batch import process_records
-from flows.parse_budget import BudgetedReader, OverBudget, ReaderFailed
+from flows.parse_budget import BudgetedReader, ReaderFailed
 from vnindustry.events import build_event, split_title
 from vnindustry.reader import parse_article
 

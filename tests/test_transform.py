@@ -1,15 +1,13 @@
 """Incremental marts in the lake: a routine build processes only the articles added or re-read
 since the last build, and ends with the same marts a full rebuild gives."""
-from types import SimpleNamespace
-
 import pytest
 
 from flows import staging
-from flows.batch import process_records
 from flows.lake import Lake
 from flows.query import query as time_travel
 from flows.transform import build
-from vnindustry.events import build_event, cloudevent_headers, encode_event
+from tests_support import store
+from vnindustry.events import build_event
 
 pytestmark = pytest.mark.e2e
 
@@ -19,17 +17,8 @@ FULL_YEAR = build_event("Tin B", "Năm 2023, giá trị sản xuất công nghi�
                                  "tăng 5,2% so với năm trước.", published_at="2023-12-28")
 ROW = ("select value, months_covered, is_full_year, candidate_count, article_id from marts.fct_province_year_sector "
        "where geo_code = '04' and year = 2023 and sector = 'industry' and metric = 'production_value'")
-MARTS = ("fct_observations", "fct_province_year_sector", "fct_product_output", "dim_period")
-
-
-def store(lake: Lake, events: list[dict], offset: int) -> None:
-    records = [SimpleNamespace(topic="articles", partition=0, offset=offset + i, key=e["article_id"].encode(),
-                               value=encode_event(e), headers=cloudevent_headers(e)) for i, e in enumerate(events)]
-    batch = process_records(records)
-    batch.cluster_id = "c"
-    con = staging.connect(lake)
-    staging.store_batch(con, batch, "g")
-    con.close()
+MARTS = ("fct_observations", "fct_province_year_sector", "fct_product_output", "fct_province_year_product", "dim_period",
+         "fct_review_queue")
 
 
 def query(lake: Lake, sql: str) -> list:

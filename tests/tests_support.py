@@ -20,6 +20,23 @@ def read_topic(address: str, topic: str) -> list:
     return records
 
 
+def store(lake, events: list[dict], offset: int = 0) -> None:
+    """Load article events into the lake as one ingest batch would (no broker, no Prefect)."""
+    from types import SimpleNamespace
+
+    from flows import staging
+    from flows.batch import process_records
+    from vnindustry.events import cloudevent_headers, encode_event
+
+    records = [SimpleNamespace(topic="articles", partition=0, offset=offset + i, key=e["article_id"].encode(),
+                               value=encode_event(e), headers=cloudevent_headers(e)) for i, e in enumerate(events)]
+    batch = process_records(records)
+    batch.cluster_id = "c"
+    con = staging.connect(lake)
+    staging.store_batch(con, batch, "g")
+    con.close()
+
+
 class TcpProxy:
     """A TCP forwarder in front of the broker: `cut()` drops every connection and refuses new
     ones (the broker is lost to its clients, its data intact); `restore()` brings it back."""

@@ -529,6 +529,27 @@ def _print_status(report) -> None:
 
 
 @app.command()
+def report(
+    output: Optional[Path] = typer.Option(None, "--out", help="The HTML file to write (default: $VNINDUSTRY_DATA_DIR/report.html)."),
+) -> None:
+    """Write a self-contained HTML report of the marts: charts by province and year, provinces
+    ranked by region, data freshness and the review queue (opens offline, no server)."""
+    from flows import settings as config
+    from vnindustry.report.data import NoMarts, load
+    from vnindustry.report.page import render
+
+    target = (output or config.data_dir() / "report.html").resolve()
+    _require_warehouse()
+    try:
+        data = load(config.lake())
+    except NoMarts as exc:
+        raise StepFailed(str(exc)) from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(data), encoding="utf-8")
+    out.print(f"report written to {target}: {len(data.headline)} headline figures, {len(data.review)} to review")
+
+
+@app.command()
 def maintain(
     retention: str = typer.Option("7 days", "--retention", help="How far back time travel reaches (an interval)."),
 ) -> None:
@@ -536,6 +557,7 @@ def maintain(
     from flows import settings as config
     from flows.maintenance import maintain as run_maintenance
 
+    _require_warehouse()
     report = run_maintenance(config.lake(), retention)
     console.print(f"data files {report.files_before} → {report.files_after}, {report.snapshots_expired} snapshots expired")
 
@@ -551,7 +573,8 @@ def query(
     from flows.query import query as run_query, snapshots as list_snapshots
 
     if not sql and not snapshots:
-        raise typer.BadParameter("give a SQL query, or --snapshots")
+        raise UsageProblem("give a SQL query, or --snapshots")
+    _require_warehouse()
     if snapshots:
         columns, rows = ["snapshot_id", "snapshot_time", "changes"], list_snapshots(config.lake())
     else:

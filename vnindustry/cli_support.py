@@ -81,12 +81,14 @@ KNOWN_FAILURES = {
     ("flows.settings", "SettingsError"): ExitCode.USAGE,
     ("flows.staging", "WarehouseBusy"): ExitCode.STEP_FAILED,
     ("flows.transform", "DbtFailed"): ExitCode.STEP_FAILED,
+    ("flows.lake", "LakeConflict"): ExitCode.STEP_FAILED,
     ("flows.consumer", "IngestStalled"): ExitCode.STEP_FAILED,
     ("flows.published_set", "WouldLoseFacts"): ExitCode.STEP_FAILED,
 }
 ADVICE = {
     "WarehouseBusy": "another vnindustry process is writing; wait for it or stop it, then run again",
     "DbtFailed": "the dbt logs are in the data folder (dbt-logs/)",
+    "LakeConflict": "other writers kept winning; run again, or raise VNINDUSTRY_COMMIT_ATTEMPTS",
 }
 
 

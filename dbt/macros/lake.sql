@@ -44,3 +44,15 @@
     ) as o
     where o.article_id in ({{ changed_articles() }})
 {%- endmacro %}
+
+{#- Before an incremental build of a province x year mart: drop the province-years changed articles touch. -#}
+{% macro delete_affected_province_years() -%}
+    {% if is_incremental_build() %}
+        delete from {{ this }} where province_key || '|' || year in ({{ affected_province_years() }})
+    {% endif %}
+{%- endmacro %}
+
+{#- A filter on candidates: in an incremental build, only the province-years changed articles touch. -#}
+{% macro in_affected_province_years() -%}
+    {% if is_incremental_build() %}province_key || '|' || period_year in ({{ affected_province_years() }}){% else %}true{% endif %}
+{%- endmacro %}

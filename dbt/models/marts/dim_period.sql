@@ -39,10 +39,12 @@ select
     printf('%04d-%02d..%04d-%02d', first_year, first_month, last_year, last_month) as period_key,
     printf('%04d-%02d', first_year, first_month) as period_start,
     printf('%04d-%02d', last_year, last_month) as period_end,
-    first_year as year,
-    first_month,
-    last_month,
-    (last_year - first_year) * 12 + last_month - first_month + 1 as months_covered,
+    make_date(first_year, first_month, 1) as period_start_date,
+    last_day(make_date(last_year, last_month, 1)) as period_end_date,
+    cast(first_year as integer) as year,
+    cast(first_month as integer) as first_month,
+    cast(last_month as integer) as last_month,
+    cast((last_year - first_year) * 12 + last_month - first_month + 1 as integer) as months_covered,
     case
         when first_year <> last_year then 'multi_year'
         when first_month = 1 and last_month = 12 then 'year'

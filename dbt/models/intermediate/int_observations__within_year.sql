@@ -1,5 +1,6 @@
--- Candidates for the province x year x sector table: sector-level facts (no product, no
--- division) whose period lies within one calendar year, with their article's publication date.
+-- Candidates for the province x year tables: facts whose period lies within one calendar year,
+-- with their article's publication date (which orders candidates; the load time never does).
+-- fct_province_year_sector takes the sector totals, fct_province_year_product the products.
 select
     observation_id,
     article_id,
@@ -7,14 +8,24 @@ select
     province_list,
     geo_code,
     geo_name,
+    province_name,
+    region,
+    province_2025_key,
     province_2025_code,
+    province_2025_name,
     period_year,
     period_key,
     period_start,
     period_end,
+    period_start_date,
+    period_end_date,
     months_covered,
     months_covered = 12 as is_full_year,
     sector,
+    sector_name_en,
+    sector_name_vi,
+    division,
+    product,
     metric,
     status,
     value,
@@ -27,7 +38,4 @@ select
     articles.published_on as article_published_on
 from {{ ref('int_observations__located') }}
 inner join {{ ref('stg_ingest__articles') }} as articles using (article_id)
-where product is null
-    and division is null
-    and sector is not null
-    and left(period_start, 4) = left(period_end, 4)
+where left(period_start, 4) = left(period_end, 4)
