@@ -25,7 +25,7 @@ from flows.staging import Batch, StoreResult, TopicReplaced, TopicReset
 from producers.broker import EMBEDDED_CLUSTER_PREFIX
 from producers.connection import TopicIdentity, wait_for_cluster
 from producers.kafka_settings import KafkaSettings
-from vnindustry import progress
+from vnindustry import progress, stop_signals
 
 
 log = logging.getLogger(__name__)
@@ -270,6 +270,7 @@ def run_consumer(
 
         consumer.subscribe([settings.articles_topic], listener=listener)
         while not (stop is not None and stop.is_set()):  # checked between batches only
+            stop_signals.raise_if_stopped()  # a signal a library swallowed still stops the loop
             polled = consumer.poll(timeout_ms=poll_timeout_ms, max_records=batch_size)
             assignment = consumer.assignment()
             end.track(assignment)

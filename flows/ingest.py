@@ -12,7 +12,12 @@ from flows import consumer as loop
 from flows import settings as config
 from flows.batch import process_records
 from flows.staging import Batch, StoreResult, store_batch
-from vnindustry import progress
+from vnindustry import progress, stop_signals
+
+
+def not_stopping(task, task_run, state) -> bool:
+    """Retry a failed task unless the process was told to stop (the failure may be the signal)."""
+    return stop_signals.received() is None
 
 
 @task(name="parse-batch", cache_policy=NONE)
@@ -20,12 +25,12 @@ def parse_batch(records: list) -> Batch:
     return process_records(records)
 
 
-@task(name="dead-letter", retries=3, retry_delay_seconds=[1, 2, 4], cache_policy=NONE)
+@task(name="dead-letter", retries=3, retry_delay_seconds=[1, 2, 4], retry_condition_fn=not_stopping, cache_policy=NONE)
 def dead_letter(producer, settings, batch: Batch) -> int:
     return loop.send_to_dlq(producer, settings, batch)
 
 
-@task(name="store-batch", retries=2, retry_delay_seconds=[1, 3], cache_policy=NONE)
+@task(name="store-batch", retries=2, retry_delay_seconds=[1, 3], retry_condition_fn=not_stopping, cache_policy=NONE)
 def store(con, batch: Batch, group: str) -> StoreResult:
     return store_batch(con, batch, group)
 

@@ -70,9 +70,9 @@ ROUGH_EDGES = {  # issue 11: each mistake -> one line on stderr and an honest ex
     "publish a path that does not exist": (["publish", "--embedded-broker", "/nonexistent"], 3, "nothing to publish"),
     "publish an empty folder": (["publish", "--embedded-broker", "{empty}"], 3, "nothing to publish"),
     "run on a folder of binary files": (["run", "{binary}"], 3, "nothing to publish: 2 input(s) refused"),
-    "transform before any ingest": (["transform"], 5, "no lake at"),
-    "reparse before any ingest": (["reparse"], 5, "no lake at"),
-    "report before any ingest": (["report"], 5, "no lake at"),
+    "transform before any ingest": (["transform"], 5, "no warehouse at"),
+    "reparse before any ingest": (["reparse"], 5, "no warehouse at"),
+    "report before any ingest": (["report"], 5, "no warehouse at"),
     "ingest with no cluster configured": (["ingest"], 2, "set KAFKA_BOOTSTRAP_SERVERS"),
     "a batch size of 0": (["run", "--batch-size", "0"], 2, "Invalid value for '--batch-size'"),
     "an unknown command": (["bogus"], 2, "No such command 'bogus'"),
@@ -118,7 +118,7 @@ def test_a_lake_inside_the_publish_folder_is_refused(tmp_path):
 def test_verbose_shows_the_traceback_and_an_unexpected_error_says_how_to_see_it(tmp_path):
     result = cli(tmp_path, "--verbose", "transform")
     assert result.returncode == 5 and "Traceback" in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("vnindustry: error: no lake at")
+    assert result.stderr.strip().splitlines()[-1].startswith("vnindustry: error: no warehouse at")
     result = cli(tmp_path, "publish", "--embedded-broker", SEED, VNINDUSTRY_PARTITIONS="three")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("vnindustry: error: unexpected ValueError")

@@ -49,14 +49,15 @@ def test_a_publish_killed_mid_copy_leaves_the_previous_set_and_readers_never_see
     build(lake, tmp_path)
     first = publish_marts(lake, target)
     name, tables = generation_tables(target)
-    assert tables == first and len(tables) == 7
+    models = {path.stem for path in (REPO / "dbt" / "models" / "marts").glob("*.sql")}
+    assert tables == first and models <= set(tables)  # every mart, each with its row count
 
     store(lake, synthetic_articles(20, 20, "q"), 20)
     build(lake, tmp_path)
     child = subprocess.Popen([sys.executable, "-c", SLOW_PUBLISH, str(tmp_path / "lake"), str(target)], cwd=REPO,
                              env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "copied" and child.stdout.readline().strip() == "copied"
-    child.send_signal(signal.SIGKILL)  # two of seven marts copied into the new generation
+    child.send_signal(signal.SIGKILL)  # two marts copied into the new generation
     child.wait(timeout=30)
     assert len(list((target / GENERATIONS).iterdir())) == 2  # the half-written generation is left behind...
     assert generation_tables(target) == (name, first)  # ...and readers still get the whole previous set

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from vnindustry import __version__
+from vnindustry import __version__, stop_signals
 from vnindustry.cli_support import Cli, CliError, ExitCode, InputRefused, ProgressLines, StepFailed, UsageProblem, one_line
 
 app = typer.Typer(help="Vietnamese provincial industry news -> Kafka -> Prefect -> DuckDB -> dbt marts.",
@@ -310,15 +310,13 @@ def broker(port: int = typer.Option(9092, min=1, max=65535, help="Port to listen
     from producers.kafka_settings import settings_from_env
     from producers.topics import ensure_topics
 
-    from vnindustry.cli_support import Stopped
-
     try:
         with embedded_broker(port) as bootstrap:
             ensure_topics(settings_from_env(bootstrap))
             console.print(f"broker listening on {bootstrap}; export KAFKA_BOOTSTRAP_SERVERS={bootstrap}")
             while True:
                 time.sleep(3600)
-    except (KeyboardInterrupt, Stopped):
+    except (KeyboardInterrupt, stop_signals.Stopped):
         console.print("broker stopped")
 
 
@@ -402,6 +400,7 @@ def run(
 
             ingested = ingest_flow(bootstrap_servers=bootstrap, batch_size=batch_size)
         console.print(_ingest_summary(ingested), markup=False, highlight=False)
+        stop_signals.raise_if_stopped()
         with lines.stage("transform flow: dbt build in the lake + Parquet export…"):
             from flows.transform import transform_flow
 

@@ -24,7 +24,8 @@ try:  # typer vendors its own copy of click
 except ImportError:  # pragma: no cover - typer before it vendored click
     from click import exceptions as click_errors
 
-from vnindustry import processes, progress
+from vnindustry import processes, progress, stop_signals
+from vnindustry.stop_signals import Stopped
 
 console = Console(stderr=True, soft_wrap=True)
 
@@ -62,15 +63,6 @@ class InputRefused(CliError):
 
 class StepFailed(CliError):
     code = ExitCode.STEP_FAILED
-
-
-class Stopped(BaseException):
-    """A stop signal (SIGTERM, SIGHUP) turned into an exception, so every `finally` and context
-    manager runs: children are stopped, open transactions roll back, committed work stays."""
-
-    def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
 
 
 # Exceptions of the pipeline's modules, by (module, class): looked up only in modules already
@@ -137,31 +129,13 @@ def quiet_libraries(verbose: bool) -> Iterator[None]:
         kafka_logs.setLevel(level)
 
 
-@contextlib.contextmanager
-def stop_signals_raise() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise `Stopped` in the main thread, so the command unwinds cleanly."""
-    def raise_stopped(signum: int, frame) -> None:
-        for sig in previous:
-            signal.signal(sig, signal.SIG_DFL)  # a second signal stops at once (children still die: PDEATHSIG)
-        raise Stopped(signum)
-
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    for sig in previous:
-        signal.signal(sig, raise_stopped)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 class Cli(typer.core.TyperGroup):
     """Runs a command, then maps what it raised to one line and an exit code."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any) -> Any:
         args = list(sys.argv[1:] if args is None else args)
         verbose = wants_verbose(args)
-        with quiet_libraries(verbose), processes.library_children_bound(), stop_signals_raise():
+        with quiet_libraries(verbose), processes.library_children_bound(), stop_signals.handled():
             code = self._run(args, prog_name, complete_var, verbose, **extra)
         sys.exit(code)
 
@@ -189,6 +163,13 @@ class Cli(typer.core.TyperGroup):
             error(f"stopped by {exc}; work committed before the signal is kept, children stopped")
             return 128 + exc.signum
         except Exception as exc:
+            signum = stop_signals.received()
+            if signum is not None:  # a library turned the signal into its own error (DuckDB: 'Query interrupted')
+                if verbose:
+                    console.print_exception()
+                error(f"stopped by {signal.Signals(signum).name} ({type(exc).__name__}: {exc}); work committed before "
+                      "the signal is kept, children stopped")
+                return 128 + signum
             code = known_code(exc)
             if verbose:
                 console.print_exception()
