@@ -105,6 +105,7 @@ def test_prefect_deploy_all_then_a_process_worker_runs_the_ingest_deployment(tmp
             worker = cli("worker", "start", "--pool", "vnindustry", "--run-once", timeout=300)
             state = json.loads(cli("flow-run", "inspect", run_id, "--output", "json"))["state"]["type"]
             assert state == "COMPLETED", worker[-3000:]
+            print(f"prefect deployment ls:\n{listed}\nflow run {run_id} of ingest/ingest through a process worker: {state}")
         con = Lake.of(tmp_path / "data" / "lake").connect(read_only=True)
         assert con.execute("select count(*) from ingest.raw_articles").fetchall() == [(5,)]
         con.close()
