@@ -66,13 +66,14 @@ def lake_dir(request, tmp_path, monkeypatch):
 # articles and every plausibility check (see bi_lake).
 BI_ARTICLES = {
     # Cao Bằng 2023: three articles; the latest (7.900) is chosen, "hơn 7.850" agrees, 7.000
-    # contradicts it; the same article's IIP change of 85.3% is out of band; cement output twice
+    # contradicts it; manufacturing (6.100) is a section of it, never added to it; the same article's IIP change of 85.3% is out of band; cement output twice
     "first_2023": ("Tin 1", "Năm 2023, giá trị sản xuất công nghiệp tỉnh Cao Bằng ước đạt 7.000 tỷ đồng, tăng 5,2% so với "
                             "năm trước. Chỉ số sản xuất công nghiệp năm 2023 của tỉnh tăng 85,3% so với năm trước.", "2024-01-10"),
     "agreeing_2023": ("Tin 5", "Năm 2023, giá trị sản xuất công nghiệp tỉnh Cao Bằng ước đạt hơn 7.850 tỷ đồng. Sản lượng xi "
                                "măng năm 2023 của tỉnh ước đạt 1,2 triệu tấn.", "2024-01-15"),
     "latest_2023": ("Tin 2", "Năm 2023, giá trị sản xuất công nghiệp tỉnh Cao Bằng ước đạt 7.900 tỷ đồng, tăng 5,2% so với "
-                             "năm trước. Sản lượng xi măng năm 2023 của tỉnh ước đạt 1,2 triệu tấn, tăng 3% so với năm trước.",
+                             "năm trước; trong đó ngành chế biến, chế tạo ước đạt 6.100 tỷ đồng. Sản lượng xi măng năm 2023 "
+                             "của tỉnh ước đạt 1,2 triệu tấn, tăng 3% so với năm trước.",
                     "2024-01-20"),
     # 2021 is ten times the years around it (a unit slip of the kind a reviewer should see)
     "series": ("Tin 3", "Năm 2022, giá trị sản xuất công nghiệp tỉnh Cao Bằng đạt 6.500 tỷ đồng. Năm 2021, giá trị sản "

@@ -22,7 +22,7 @@ def rows(lake: Lake, sql: str, params=None) -> list:
 
 def observation(lake: Lake, article_id: str, metric: str, year: int) -> str:
     [(observation_id,)] = rows(lake, "select observation_id from marts.fct_observations where article_id = ? and metric = ? "
-                                     "and period_year = ?", [article_id, metric, year])
+                                     "and period_year = ? and sector = 'industry'", [article_id, metric, year])
     return observation_id
 
 
@@ -33,7 +33,8 @@ def test_a_row_reads_without_docs_and_says_which_articles_agree(bi_lake):
                period_end_date, value, article_id, agreeing_article_count, disagreeing_article_count, has_disagreement,
                is_headline, candidate_count
         from marts.fct_province_year_sector
-        where geo_code = '04' and year = 2023 and metric = 'production_value' and status = 'estimate'""")
+        where geo_code = '04' and year = 2023 and sector = 'industry' and metric = 'production_value'
+            and status = 'estimate'""")
     assert row == ("Cao Bằng", "Trung du và miền núi phía Bắc", "34-04", "Cao Bằng", "Industry (sections B–E)",
                    datetime.date(2023, 1, 1), datetime.date(2023, 12, 31), 7900.0, events["latest_2023"]["article_id"],
                    2, 1, True, True, 3)

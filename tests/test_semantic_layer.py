@@ -15,7 +15,8 @@ from conftest import REPO
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
-METRICS = {"production_value", "iip_change", "value_added", "value_added_growth", "product_output"}
+METRICS = {"production_value", "iip_change", "value_added", "value_added_growth", "product_output",
+           "production_value_by_section", "value_added_by_section"}
 
 
 def dbt_env(lake) -> dict:
@@ -59,8 +60,11 @@ def test_metrics_by_province_and_year_count_each_figure_once(bi_lake, tmp_path):
     lake, work, _ = bi_lake
     rows = mf_query(lake, work, tmp_path, "production_value", "metric_time__year,province__name")
     by_year = {(r["province__name"], r["metric_time__year"][:4]): float(r["production_value"]) for r in rows}
-    # 2023: three articles state it, the chosen 7900 counts once
+    # 2023: three articles state it, the chosen 7900 counts once, and its manufacturing section not at all
     assert by_year == {("Cao Bằng", "2021"): 65000.0, ("Cao Bằng", "2022"): 6500.0, ("Cao Bằng", "2023"): 7900.0}
+    rows = mf_query(lake, work, tmp_path, "production_value_by_section", "metric_time__year,sector__name_en")
+    assert [(r["sector__name_en"], r["metric_time__year"][:4], float(r["production_value_by_section"])) for r in rows] == [
+        ("Manufacturing", "2023", 6100.0)]
     rows = mf_query(lake, work, tmp_path, "product_output", "metric_time__year,province_year_product__product")
     assert [(r["province_year_product__product"], float(r["product_output"])) for r in rows] == [("xi măng", 1.2e6)]
 
