@@ -48,8 +48,15 @@ def wait_for_cluster(
                 time.sleep(delay)
     raise ClusterUnreachable(
         f"cannot reach Kafka at {settings.bootstrap_servers} after {attempts} attempts "
-        f"({type(last).__name__}: {last}); check KAFKA_BOOTSTRAP_SERVERS and that the brokers are up"
+        f"({_described(last)}); check KAFKA_BOOTSTRAP_SERVERS and that the brokers are up"
     )
+
+
+def _described(exc: Optional[Exception]) -> str:
+    """`Name: message`, once (kafka-python's errors already start their message with their name)."""
+    text = str(exc)
+    name = type(exc).__name__
+    return text if text.startswith(name) else f"{name}: {text}"
 
 
 NO_TOPIC_ID = "00000000-0000-0000-0000-000000000000"
