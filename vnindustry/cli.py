@@ -516,9 +516,11 @@ def _print_status(report) -> None:
     out.print(f"warehouse: {report.warehouse}", markup=False, highlight=False, soft_wrap=True)
     out.print(f"kafka: {report.kafka}", markup=False, highlight=False, soft_wrap=True)
     table("lag per partition (end offset - next offset stored with the data)", report.partitions)
-    out.print(f"last batch: {report.last_batch_at or 'never'}; marts built: {report.marts_built_at or 'never'} "
-              f"{report.marts_build or ''}; articles loaded since: {report.articles_after_build}", markup=False, highlight=False,
-              soft_wrap=True)
+    build = report.marts_build
+    built = (f" ({build['mode']} build on snapshot {build['snapshot']}, {build['seconds']}s"
+             + ("" if build["articles_changed"] is None else f", {build['articles_changed']} articles changed") + ")") if build else ""
+    out.print(f"last batch: {report.last_batch_at or 'never'}; marts built: {report.marts_built_at or 'never'}{built}; "
+              f"articles loaded since: {report.articles_after_build}", markup=False, highlight=False, soft_wrap=True)
     table("rows", [{"table": name, "rows": rows} for name, rows in report.rows.items()])
     table("rejects by phase", [{**r, "latest_reason": one_line(r["latest_reason"], 100)} for r in report.rejects])
     table("topic resets (latest)", report.topic_resets)
