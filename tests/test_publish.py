@@ -86,5 +86,5 @@ def test_a_publish_killed_mid_copy_leaves_the_previous_set_and_readers_never_see
     kept = sorted(p.name for p in (target / GENERATIONS).iterdir())
     assert len(kept) == 2 and (target / CURRENT).resolve().name in kept  # the killed copy is gone, the previous kept
     assert not list(target.glob(f".{CURRENT}.*"))
-    print(f"publish killed after 2 of 7 marts: previous set (fct_observations {first['fct_observations']}) still current; "
+    print(f"publish killed after 2 of {len(first)} marts: previous set (fct_observations {first['fct_observations']}) still current; "
           f"{len(seen)} reads during 4 publishes, 0 errors, 0 mixes; leftovers removed")
