@@ -163,16 +163,14 @@ class Cli(typer.core.TyperGroup):
             error(f"stopped by {exc}; work committed before the signal is kept, children stopped")
             return 128 + exc.signum
         except Exception as exc:
+            if verbose:
+                console.print_exception()
             signum = stop_signals.received()
             if signum is not None:  # a library turned the signal into its own error (DuckDB: 'Query interrupted')
-                if verbose:
-                    console.print_exception()
                 error(f"stopped by {signal.Signals(signum).name} ({type(exc).__name__}: {exc}); work committed before "
                       "the signal is kept, children stopped")
                 return 128 + signum
             code = known_code(exc)
-            if verbose:
-                console.print_exception()
             if code is None:
                 error(f"unexpected {type(exc).__name__}: {exc} (rerun with --verbose for the traceback)")
                 return ExitCode.FAILED
